@@ -1,0 +1,28 @@
+package io.wattkeeper.api.v1alpha1;
+
+/** Names shared by every component that speaks the wattkeeper.io API. */
+public final class Api {
+  public static final String GROUP = "wattkeeper.io";
+  public static final String VERSION = "v1alpha1";
+  public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  /** Annotation and label prefix; the operator is the only writer of these keys on pods. */
+  public static final String PREFIX = GROUP + "/";
+
+  public static final String ANNOTATION_POWER_WATTS = PREFIX + "power-watts";
+  public static final String ANNOTATION_ENERGY_WH = PREFIX + "energy-wh";
+  public static final String ANNOTATION_CO2E_GRAMS = PREFIX + "co2e-grams";
+  public static final String ANNOTATION_COST = PREFIX + "cost";
+  public static final String ANNOTATION_CARBON_INTENSITY = PREFIX + "carbon-intensity";
+  public static final String ANNOTATION_MEASURED_FRACTION = PREFIX + "measured-fraction";
+  public static final String ANNOTATION_UPDATED_AT = PREFIX + "updated-at";
+  public static final String ANNOTATION_BUDGETS = PREFIX + "budgets";
+  public static final String ANNOTATION_BUDGET_STATE = PREFIX + "budget-state";
+  public static final String ANNOTATION_REPLICAS_BEFORE_SLEEP = PREFIX + "replicas-before-sleep";
+  public static final String ANNOTATION_WAKE = PREFIX + "wake";
+  public static final String ANNOTATION_GRID_ZONE = PREFIX + "grid-zone";
+  public static final String LABEL_EXEMPT = PREFIX + "exempt";
+  public static final String LABEL_ROLE = PREFIX + "role";
+
+  private Api() {}
+}

@@ -1,0 +1,2 @@
+/** The Wattkeeper node agent: per-pod energy measurement and the measure tool. */
+package io.wattkeeper.agent;

@@ -2,6 +2,7 @@ package io.wattkeeper.agent.podresources;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -57,6 +58,8 @@ final class PodResourcesClient implements AutoCloseable {
           NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
               .channelType(EpollDomainSocketChannel.class)
               .eventLoopGroup(group)
+              // gRPC sets TCP keep-alive, which a Unix socket lacks: Netty would warn per connect.
+              .withOption(ChannelOption.SO_KEEPALIVE, null)
               .usePlaintext()
               // grpc-java would send the socket path as :authority; kubelet's own clients say
               // "localhost".

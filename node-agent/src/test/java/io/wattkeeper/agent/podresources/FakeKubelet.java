@@ -38,6 +38,7 @@ final class FakeKubelet implements AutoCloseable {
             .channelType(EpollServerDomainSocketChannel.class)
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
+            .withChildOption(io.grpc.netty.shaded.io.netty.channel.ChannelOption.SO_KEEPALIVE, null)
             .addService(
                 io.grpc.ServerInterceptors.intercept(
                     new Lister(),

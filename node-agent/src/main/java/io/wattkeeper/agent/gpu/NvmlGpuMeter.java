@@ -35,7 +35,7 @@ final class NvmlGpuMeter implements GpuMeter {
   NvmlGpuMeter(Nvml nvml, Path procRoot) {
     this.nvml = nvml;
     this.pidSanity = new PidSanity(procRoot);
-    this.processReader = new ProcessRecordReader(nvml);
+    this.processReader = new ProcessRecordReader(nvml, pidSanity);
     this.utilizationReader = new ProcessUtilizationReader(nvml);
   }
 

@@ -38,6 +38,11 @@ public final class NvmlProbe {
   /** Returns the exit status: 0 when NVML answered, 2 when it could not be opened. */
   static int run(String library, double windowSeconds, PrintStream out)
       throws InterruptedException {
+    return run(library, windowSeconds, java.nio.file.Path.of("/proc"), out);
+  }
+
+  static int run(String library, double windowSeconds, java.nio.file.Path procRoot, PrintStream out)
+      throws InterruptedException {
     StringBuilder why = new StringBuilder();
     Optional<Nvml> opened = Nvml.open(library, why);
     if (opened.isEmpty()) {
@@ -50,7 +55,7 @@ public final class NvmlProbe {
       for (String symbol : SYMBOLS) {
         out.println("symbol " + symbol + ": " + (nvml.has(symbol) ? "exported" : "missing"));
       }
-      ProcessRecordReader reader = new ProcessRecordReader(nvml);
+      ProcessRecordReader reader = new ProcessRecordReader(nvml, new PidSanity(procRoot));
       out.println("process list via: " + reader.method());
       out.println("stride from symbols (nvitop heuristic): " + reader.strideFromSymbols());
       int count = nvml.deviceCount();

@@ -13,8 +13,10 @@ import java.util.List;
  *
  * <p>Order of preference: {@code nvmlDeviceGetRunningProcessDetailList} (versioned struct, 32-byte
  * elements), then {@code _v3} with the stride measured from the bytes the driver wrote into a
- * buffer pre-filled with 0xAA, then {@code _v2} (24 bytes). Records are returned raw; {@link
- * PidSanity} filters them.
+ * buffer pre-filled with 0xAA, then {@code _v2} (24 bytes). For {@code _v3} the measured stride is
+ * cross-checked: the records are parsed at both strides and the stride that yields more plausible
+ * PIDs wins (a driver that zero-fills the whole buffer would otherwise pass for 32 bytes). Records
+ * are returned raw; {@link PidSanity} filters them.
  */
 final class ProcessRecordReader {
 
@@ -39,9 +41,11 @@ final class ProcessRecordReader {
   record Result(List<RawProcess> processes, String method, int stride) {}
 
   private final Nvml nvml;
+  private final PidSanity pidSanity;
 
-  ProcessRecordReader(Nvml nvml) {
+  ProcessRecordReader(Nvml nvml, PidSanity pidSanity) {
     this.nvml = nvml;
+    this.pidSanity = pidSanity;
   }
 
   /** Which symbol this driver offers, in order of preference; null when none. */
@@ -112,7 +116,8 @@ final class ProcessRecordReader {
     IntByReference count = new IntByReference(0);
     int rc = call(method, device, count, Pointer.NULL);
     for (int attempt = 0; attempt < ATTEMPTS && rc == NvmlReturn.INSUFFICIENT_SIZE; attempt++) {
-      int capacity = count.getValue() + SLACK;
+      // Exact size first: a driver writing or clearing whole slots then cannot blur the stride.
+      int capacity = count.getValue() + (attempt == 0 ? 0 : SLACK);
       long bytes = (long) capacity * STRIDE_V3_R535;
       Memory buffer = new Memory(bytes);
       buffer.setMemory(0, bytes, FILL);
@@ -122,7 +127,7 @@ final class ProcessRecordReader {
         int n = Math.min(count.getValue(), capacity);
         int stride =
             method.endsWith("_v3")
-                ? measureStride(buffer, bytes, n, strideFromSymbols())
+                ? crossCheck(buffer, n, measureStride(buffer, bytes, n, strideFromSymbols()))
                 : STRIDE_V2;
         return new Result(parse(buffer, n, stride), method, stride);
       }
@@ -154,6 +159,24 @@ final class ProcessRecordReader {
       }
     }
     return written > (long) n * STRIDE_V2 ? STRIDE_V3_R535 : STRIDE_V2;
+  }
+
+  /** The other stride when it yields strictly more plausible records than the measured one. */
+  private int crossCheck(Pointer buffer, int n, int measured) {
+    int other = measured == STRIDE_V2 ? STRIDE_V3_R535 : STRIDE_V2;
+    return plausible(parse(buffer, n, other)) > plausible(parse(buffer, n, measured))
+        ? other
+        : measured;
+  }
+
+  private int plausible(List<RawProcess> records) {
+    int ok = 0;
+    for (RawProcess record : records) {
+      if (pidSanity.reject(record.pid(), record.usedMemoryBytes()).isEmpty()) {
+        ok++;
+      }
+    }
+    return ok;
   }
 
   /** pid u32 at 0, usedGpuMemory u64 at 8: the same in the 24- and 32-byte layouts. */

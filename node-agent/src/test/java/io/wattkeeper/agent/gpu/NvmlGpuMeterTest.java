@@ -134,6 +134,20 @@ class NvmlGpuMeterTest {
   }
 
   @Test
+  void aDriverThatClearsWholeSlotsCannotFoolTheMeasurement() throws IOException {
+    // 24-byte records, but the driver zeroes 32 bytes per slot first: the bytes alone say 32;
+    // only the 24-byte reading gives PIDs that exist.
+    FakeNvml fake = fake(FakeNvml.Variant.V3);
+    fake.gpu(0, "stride", "24")
+        .gpu(0, "clear_bytes_per_slot", "32")
+        .gpu(0, "procs", "101:1048576,202:2097152,303:3145728");
+    assertThat(readRaw(fake).stride()).isEqualTo(24);
+    assertThat(gpu(open(fake).sample(), GPU0).processes())
+        .extracting(GpuProcess::pid)
+        .containsExactly(101, 202, 303);
+  }
+
+  @Test
   void usesTheDetailListWhereTheDriverExportsIt() throws IOException {
     FakeNvml fake = fake(FakeNvml.Variant.DETAIL_LIST);
     fake.gpu(0, "stride", "24").gpu(0, "procs", "101:1048576,303:3145728");
@@ -390,7 +404,7 @@ class NvmlGpuMeterTest {
   private ProcessRecordReader.Result readRaw(FakeNvml fake) {
     Nvml nvml = Nvml.open(fake.library.toString(), new StringBuilder()).orElseThrow();
     try {
-      return new ProcessRecordReader(nvml).read(nvml.handleByIndex(0));
+      return new ProcessRecordReader(nvml, new PidSanity(proc)).read(nvml.handleByIndex(0));
     } finally {
       nvml.close();
     }

@@ -10,6 +10,7 @@
  *   gpu0.energy_mj=...  gpu0.util=50  gpu0.limit_mw=  gpu0.default_mw=  gpu0.min_mw=  gpu0.max_mw=
  *   gpu0.procs=pid:mem,pid:mem   gpu0.stride=24|32 (for _v3)
  *   gpu0.putil=pid:timestamp:sm,...   gpu0.<call>.rc=code to make a call fail
+ *   gpu0.clear_bytes_per_slot=32 (zero that many bytes per offered slot before writing)
  * Each set-limit call and nvmlShutdown append a line to calls.log next to the .so.
  */
 #define _GNU_SOURCE
@@ -272,6 +273,10 @@ static nvmlReturn_t running_processes(nvmlDevice_t device, unsigned int *count, 
     *count = n;
     return n == 0 ? 0 : 7;
   }
+  /* Some drivers might clear every slot the caller offered before writing: scripted by
+     clear_bytes_per_slot, to check that the stride measurement is not fooled by it. */
+  long long clear = dev_geti(device, "clear_bytes_per_slot", 0);
+  if (clear > 0) memset(infos, 0, (size_t)clear * *count);
   for (int i = 0; i < n; i++) write_record((unsigned char *)infos + (size_t)i * stride, pids[i], mems[i], stride);
   *count = n;
   return 0;

@@ -53,7 +53,9 @@ final class Nvml implements AutoCloseable {
       nativeLibrary = NativeLibrary.getInstance(library);
       lib = Native.load(library, NvmlLibrary.class);
     } catch (UnsatisfiedLinkError e) {
-      why.append("cannot load ").append(library).append(": ").append(e.getMessage());
+      // JNA's message goes on to list every path it searched, the whole classpath included.
+      String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      why.append("cannot load ").append(library).append(": ").append(message);
       return Optional.empty();
     }
     Set<String> exported = new HashSet<>();

@@ -46,6 +46,9 @@ class NvmlProbeTest {
     int status =
         NvmlProbe.run(tmp.resolve("none.so").toString(), 0, new PrintStream(bytes, true, "UTF-8"));
     assertThat(status).isEqualTo(2);
-    assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("nvml: unavailable: cannot load");
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .startsWith("nvml: unavailable: cannot load")
+        .as("one line, not JNA's list of every path it searched")
+        .hasLineCount(1);
   }
 }

@@ -29,7 +29,10 @@ final class Nvml implements AutoCloseable {
           "nvmlDeviceGetRunningProcessDetailList",
           "nvmlDeviceGetConfComputeMemSizeInfo",
           "nvmlDeviceGetProcessUtilization",
-          "nvmlSystemGetDriverVersion");
+          "nvmlSystemGetDriverVersion",
+          "nvmlDeviceGetMigMode",
+          "nvmlDeviceGetMaxMigDeviceCount",
+          "nvmlDeviceGetMigDeviceHandleByIndex");
 
   final NvmlLibrary lib;
   private final Set<String> exported;
@@ -135,6 +138,38 @@ final class Nvml implements AutoCloseable {
     byte[] buf = new byte[STRING_BUFFER];
     check(lib.nvmlDeviceGetName(device, buf, buf.length), "nvmlDeviceGetName");
     return Native.toString(buf);
+  }
+
+  /**
+   * The handles of the MIG instances on a GPU with MIG enabled; empty when MIG is off, unsupported
+   * (NOT_SUPPORTED) or this driver lacks the MIG functions.
+   */
+  List<Pointer> migInstances(Pointer device) {
+    if (!has("nvmlDeviceGetMigMode")
+        || !has("nvmlDeviceGetMaxMigDeviceCount")
+        || !has("nvmlDeviceGetMigDeviceHandleByIndex")) {
+      return List.of();
+    }
+    IntByReference current = new IntByReference();
+    IntByReference pending = new IntByReference();
+    int rc = lib.nvmlDeviceGetMigMode(device, current, pending);
+    if (rc == NvmlReturn.NOT_SUPPORTED || (rc == NvmlReturn.SUCCESS && current.getValue() != 1)) {
+      return List.of();
+    }
+    check(rc, "nvmlDeviceGetMigMode");
+    IntByReference max = new IntByReference();
+    check(lib.nvmlDeviceGetMaxMigDeviceCount(device, max), "nvmlDeviceGetMaxMigDeviceCount");
+    List<Pointer> instances = new java.util.ArrayList<>();
+    for (int i = 0; i < max.getValue(); i++) {
+      PointerByReference mig = new PointerByReference();
+      int migRc = lib.nvmlDeviceGetMigDeviceHandleByIndex(device, i, mig);
+      if (migRc == NvmlReturn.NOT_FOUND || migRc == NvmlReturn.INVALID_ARGUMENT) {
+        continue; // no instance in this slot
+      }
+      check(migRc, "nvmlDeviceGetMigDeviceHandleByIndex(" + i + ")");
+      instances.add(mig.getValue());
+    }
+    return instances;
   }
 
   /** The driver version string, or empty when the symbol or the call fails. */

@@ -190,6 +190,16 @@ final class NvmlGpuMeter implements GpuMeter {
   }
 
   private List<GpuProcess> processes(String uuid, Pointer device) {
+    List<Pointer> migInstances;
+    try {
+      migInstances = nvml.migInstances(device);
+    } catch (GpuException e) {
+      warnings.warn(uuid + "mig", "MIG instances of " + uuid + " unknown: " + e.getMessage());
+      return List.of();
+    }
+    if (!migInstances.isEmpty()) {
+      return migProcesses(uuid, migInstances);
+    }
     ProcessRecordReader.Result records;
     try {
       records = processReader.read(device);
@@ -216,24 +226,56 @@ final class NvmlGpuMeter implements GpuMeter {
     }
     List<GpuProcess> out = new ArrayList<>(records.processes().size());
     for (ProcessRecordReader.RawProcess raw : records.processes()) {
-      Optional<String> rejected = pidSanity.reject(raw.pid(), raw.usedMemoryBytes());
-      if (rejected.isPresent()) {
-        warnings.warn(
-            uuid + "bad-pid",
-            "dropped a process record of "
-                + uuid
-                + " read by "
-                + records.method()
-                + " at "
-                + records.stride()
-                + "-byte stride: "
-                + rejected.get());
-        continue;
+      if (plausible(uuid, raw, records)) {
+        double sm =
+            util.map(r -> r.smPercentByPid().getOrDefault(raw.pid(), 0.0)).orElse(Double.NaN);
+        out.add(new GpuProcess((int) raw.pid(), raw.usedMemoryBytes(), sm));
       }
-      double sm = util.map(r -> r.smPercentByPid().getOrDefault(raw.pid(), 0.0)).orElse(Double.NaN);
-      out.add(new GpuProcess((int) raw.pid(), raw.usedMemoryBytes(), sm));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * Processes of a MIG-enabled GPU, read per instance (the parent handle lists them only with
+   * privileges). Per-process utilisation is not supported under MIG, so shares are unknown.
+   */
+  private List<GpuProcess> migProcesses(String uuid, List<Pointer> instances) {
+    List<GpuProcess> out = new ArrayList<>();
+    for (Pointer instance : instances) {
+      ProcessRecordReader.Result records;
+      try {
+        records = processReader.read(instance);
+      } catch (GpuException e) {
+        warnings.warn(
+            uuid + "mig-processes",
+            "processes of a MIG instance of " + uuid + " unknown: " + e.getMessage());
+        continue;
+      }
+      for (ProcessRecordReader.RawProcess raw : records.processes()) {
+        if (plausible(uuid, raw, records)) {
+          out.add(new GpuProcess((int) raw.pid(), raw.usedMemoryBytes(), Double.NaN));
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private boolean plausible(
+      String uuid, ProcessRecordReader.RawProcess raw, ProcessRecordReader.Result records) {
+    Optional<String> rejected = pidSanity.reject(raw.pid(), raw.usedMemoryBytes());
+    rejected.ifPresent(
+        reason ->
+            warnings.warn(
+                uuid + "bad-pid",
+                "dropped a process record of "
+                    + uuid
+                    + " read by "
+                    + records.method()
+                    + " at "
+                    + records.stride()
+                    + "-byte stride: "
+                    + reason));
+    return rejected.isEmpty();
   }
 
   /** True on success; NOT_SUPPORTED is logged once at INFO, other codes once at WARN. */

@@ -62,6 +62,15 @@ interface NvmlLibrary extends Library {
   /** Optional (newer drivers). Takes an {@code nvmlProcessDetailList_v1_t}. */
   int nvmlDeviceGetRunningProcessDetailList(Pointer device, Pointer list);
 
+  /** Optional (Ampere+). NVML_DEVICE_MIG_ENABLE = 1. */
+  int nvmlDeviceGetMigMode(Pointer device, IntByReference currentMode, IntByReference pendingMode);
+
+  /** Optional (Ampere+). 0 when MIG is unsupported or disabled. */
+  int nvmlDeviceGetMaxMigDeviceCount(Pointer device, IntByReference count);
+
+  /** Optional (Ampere+). NOT_FOUND when no MIG device sits at that index. */
+  int nvmlDeviceGetMigDeviceHandleByIndex(Pointer device, int index, PointerByReference migDevice);
+
   /** Fills {@code nvmlProcessUtilizationSample_t} elements (32 bytes each). */
   int nvmlDeviceGetProcessUtilization(
       Pointer device, Pointer utilization, IntByReference count, long lastSeenTimeStamp);

@@ -90,6 +90,7 @@ public final class NvmlProbe {
           } catch (GpuException e) {
             out.println("gpu " + i + " processes: error: " + e.getMessage());
           }
+          probeMig(nvml, reader, i, device, out);
         } catch (GpuException e) {
           out.println("gpu " + i + ": error: " + e.getMessage());
         }
@@ -97,6 +98,44 @@ public final class NvmlProbe {
       compareEnergy(nvml, devices, uuids, windowSeconds, out);
     }
     return 0;
+  }
+
+  /** MIG instances and what board-level calls return on their handles (an open question). */
+  private static void probeMig(
+      Nvml nvml, ProcessRecordReader reader, int i, Pointer device, PrintStream out) {
+    List<Pointer> instances;
+    try {
+      instances = nvml.migInstances(device);
+    } catch (GpuException e) {
+      out.println("gpu " + i + " mig: error: " + e.getMessage());
+      return;
+    }
+    out.println("gpu " + i + " mig instances: " + instances.size());
+    for (int k = 0; k < instances.size(); k++) {
+      Pointer mig = instances.get(k);
+      IntByReference mw = new IntByReference();
+      LongByReference mj = new LongByReference();
+      int powerRc = nvml.lib.nvmlDeviceGetPowerUsage(mig, mw);
+      int energyRc = nvml.lib.nvmlDeviceGetTotalEnergyConsumption(mig, mj);
+      String processes;
+      try {
+        ProcessRecordReader.Result result = reader.read(mig);
+        processes = result.processes().size() + " at stride " + result.stride();
+      } catch (GpuException e) {
+        processes = "error: " + e.getMessage();
+      }
+      out.println(
+          "gpu "
+              + i
+              + " mig "
+              + k
+              + ": power "
+              + (powerRc == NvmlReturn.SUCCESS ? mw.getValue() + " mW" : nvml.describe(powerRc))
+              + ", energy "
+              + (energyRc == NvmlReturn.SUCCESS ? mj.getValue() + " mJ" : nvml.describe(energyRc))
+              + ", processes "
+              + processes);
+    }
   }
 
   private static void compareEnergy(

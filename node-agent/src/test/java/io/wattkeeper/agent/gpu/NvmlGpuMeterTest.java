@@ -148,6 +148,36 @@ class NvmlGpuMeterTest {
   }
 
   @Test
+  void migGpusListTheProcessesOfEachInstance() throws IOException {
+    FakeNvml fake = fake(FakeNvml.Variant.V3);
+    fake.gpu(0, "mig", "1")
+        .gpu(0, "mig_max", "7")
+        .gpu(0, "procs.rc", "4") // the parent handle refuses without privileges
+        .gpu(0, "mig0.present", "1")
+        .gpu(0, "mig0.procs", "101:1048576")
+        .gpu(0, "mig2.present", "1")
+        .gpu(0, "mig2.stride", "32")
+        .gpu(0, "mig2.procs", "202:2097152,303:3145728")
+        .gpu(0, "putil", "101:10:40")
+        .gpu(1, "migmode.rc", "3") // T4: no MIG at all
+        .gpu(1, "procs", "303:4096");
+
+    List<GpuSample> samples = open(fake).sample();
+
+    assertThat(gpu(samples, GPU0).processes())
+        .extracting(GpuProcess::pid, GpuProcess::usedMemoryBytes)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(101, 1048576L),
+            org.assertj.core.groups.Tuple.tuple(202, 2097152L),
+            org.assertj.core.groups.Tuple.tuple(303, 3145728L));
+    assertThat(gpu(samples, GPU0).processes())
+        .as("no per-process utilisation under MIG")
+        .extracting(GpuProcess::smUtilizationPercent)
+        .containsOnly(Double.NaN);
+    assertThat(gpu(samples, GPU1).processes()).extracting(GpuProcess::pid).containsExactly(303);
+  }
+
+  @Test
   void usesTheDetailListWhereTheDriverExportsIt() throws IOException {
     FakeNvml fake = fake(FakeNvml.Variant.DETAIL_LIST);
     fake.gpu(0, "stride", "24").gpu(0, "procs", "101:1048576,303:3145728");

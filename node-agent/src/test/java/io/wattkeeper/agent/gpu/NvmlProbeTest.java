@@ -20,6 +20,12 @@ class NvmlProbeTest {
     FakeNvml fake =
         FakeNvml.create(Files.createDirectories(tmp.resolve("lib")), FakeNvml.Variant.V3).twoGpus();
     fake.gpu(0, "stride", "32").gpu(0, "procs", "101:1048576,202:2097152");
+    fake.gpu(1, "mig", "1")
+        .gpu(1, "mig_max", "2")
+        .gpu(1, "mig1.present", "1")
+        .gpu(1, "mig1.power.rc", "3")
+        .gpu(1, "mig1.energy.rc", "3")
+        .gpu(1, "mig1.procs", "101:1");
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int status =
@@ -35,6 +41,11 @@ class NvmlProbeTest {
         .contains(
             "gpu 0 processes: 2 read at stride 32 via nvmlDeviceGetComputeRunningProcesses_v3 (measured)")
         .contains("gpu 0 process: pid 202 memory 2097152")
+        .contains("gpu 0 mig instances: 0")
+        .contains("gpu 1 mig instances: 1")
+        .contains(
+            "gpu 1 mig 0: power Not Supported (code 3), energy Not Supported (code 3),"
+                + " processes 1 at stride 24")
         .contains("GPU-00000000-1111-2222-3333-444444444444 energy counter delta over")
         .contains(
             "GPU-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee energy counter: Not Supported (code 3)");

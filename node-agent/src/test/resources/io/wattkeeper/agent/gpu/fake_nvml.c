@@ -21,7 +21,8 @@
 #include <string.h>
 
 typedef int nvmlReturn_t;
-typedef struct nvmlDevice_st { int index; } *nvmlDevice_t;
+/* index: the board; mig: 0 for the board handle, k + 1 for the MIG instance in slot k. */
+typedef struct nvmlDevice_st { int index; int mig; } *nvmlDevice_t;
 typedef struct { unsigned int gpu; unsigned int memory; } nvmlUtilization_t;
 typedef struct {
   unsigned int pid;
@@ -37,7 +38,9 @@ typedef struct {
 
 #define MAX_DEVICES 8
 #define MAX_KV 256
+#define MAX_MIG 8
 static struct nvmlDevice_st devices[MAX_DEVICES];
+static struct nvmlDevice_st mig_devices[MAX_DEVICES][MAX_MIG];
 static char keys[MAX_KV][64];
 static char values[MAX_KV][1024];
 static int kv_count;
@@ -90,8 +93,15 @@ static long long geti(const char *key, long long fallback) {
   const char *v = get(key);
   return v ? strtoll(v, NULL, 0) : fallback;
 }
+/* gpuN.field for a board; gpuN.migK.field for MIG instance K (only stride falls back to the
+   board's value). */
 static const char *dev_get(nvmlDevice_t d, const char *field) {
-  char key[80];
+  char key[96];
+  if (d->mig) {
+    snprintf(key, sizeof key, "gpu%d.mig%d.%s", d->index, d->mig - 1, field);
+    const char *v = get(key);
+    if (v || strcmp(field, "stride") != 0) return v;
+  }
   snprintf(key, sizeof key, "gpu%d.%s", d->index, field);
   return get(key);
 }
@@ -106,7 +116,9 @@ static int dev_rc(nvmlDevice_t d, const char *call) {
   return (int)dev_geti(d, field, 0);
 }
 static int valid(nvmlDevice_t d) {
-  return d >= devices && d < devices + MAX_DEVICES && d->index < geti("count", 0);
+  int board = d >= devices && d < devices + MAX_DEVICES;
+  int mig = d >= &mig_devices[0][0] && d < &mig_devices[0][0] + MAX_DEVICES * MAX_MIG;
+  return (board || mig) && d->index < geti("count", 0);
 }
 #define DEVICE_CALL(name)            \
   load();                            \
@@ -130,7 +142,14 @@ const char *nvmlErrorString(nvmlReturn_t r) {
 
 nvmlReturn_t nvmlInit_v2(void) {
   load();
-  for (int i = 0; i < MAX_DEVICES; i++) devices[i].index = i;
+  for (int i = 0; i < MAX_DEVICES; i++) {
+    devices[i].index = i;
+    devices[i].mig = 0;
+    for (int k = 0; k < MAX_MIG; k++) {
+      mig_devices[i][k].index = i;
+      mig_devices[i][k].mig = k + 1;
+    }
+  }
   return (int)geti("init.rc", 0);
 }
 /* The v1 ABI: a binding that uses these unversioned names gets an error, as a real v2-era
@@ -309,6 +328,28 @@ nvmlReturn_t nvmlDeviceGetConfComputeMemSizeInfo(nvmlDevice_t device, void *info
   return 3;
 }
 #endif
+
+/* MIG: gpuN.mig=1 enables it, gpuN.mig_max is the slot count, gpuN.migK.present=1 fills slot K. */
+nvmlReturn_t nvmlDeviceGetMigMode(nvmlDevice_t device, unsigned int *current, unsigned int *pending) {
+  DEVICE_CALL("migmode");
+  *current = (unsigned int)dev_geti(device, "mig", 0);
+  *pending = *current;
+  return 0;
+}
+nvmlReturn_t nvmlDeviceGetMaxMigDeviceCount(nvmlDevice_t device, unsigned int *count) {
+  DEVICE_CALL("migmax");
+  *count = (unsigned int)dev_geti(device, "mig_max", 0);
+  return 0;
+}
+nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, unsigned int index, nvmlDevice_t *mig) {
+  char field[32];
+  DEVICE_CALL("mighandle");
+  if (device->mig || index >= MAX_MIG || index >= (unsigned)dev_geti(device, "mig_max", 0)) return 2;
+  snprintf(field, sizeof field, "mig%u.present", index);
+  if (dev_geti(device, field, 0) != 1) return 6;
+  *mig = &mig_devices[device->index][index];
+  return 0;
+}
 
 /* gpuN.putil=pid:timestamp:sm,... ; returns samples newer than lastSeen, NOT_FOUND when none. */
 nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUtilizationSample_t *out,

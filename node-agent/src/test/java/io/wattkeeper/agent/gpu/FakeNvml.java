@@ -161,7 +161,7 @@ final class FakeNvml {
     }
   }
 
-  private static boolean gccPresent() {
+  static boolean gccPresent() {
     try {
       Process p = new ProcessBuilder("gcc", "--version").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();

@@ -4,6 +4,7 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -18,8 +19,8 @@ public class GpuMeterProducer {
 
   @Produces
   @Singleton
-  GpuMeter gpuMeter(GpuConfig config) {
-    return create(config.enabled(), config.nvmlLibrary(), Path.of(config.procRoot()));
+  GpuMeter gpuMeter(GpuConfig config, Clock clock) {
+    return create(config.enabled(), config.nvmlLibrary(), Path.of(config.procRoot()), clock);
   }
 
   void close(@Disposes GpuMeter meter) {
@@ -27,7 +28,7 @@ public class GpuMeterProducer {
   }
 
   /** The choice itself, callable without CDI. */
-  static GpuMeter create(boolean enabled, Optional<String> library, Path procRoot) {
+  static GpuMeter create(boolean enabled, Optional<String> library, Path procRoot, Clock clock) {
     if (!enabled) {
       LOG.info("GPU metering disabled by wattkeeper.agent.gpu.enabled=false: gpu source none");
       return GpuMeter.NONE;
@@ -38,7 +39,7 @@ public class GpuMeterProducer {
       LOG.infof("no NVML on this node (%s): gpu source none", why);
       return GpuMeter.NONE;
     }
-    NvmlGpuMeter meter = new NvmlGpuMeter(nvml.get(), procRoot);
+    NvmlGpuMeter meter = new NvmlGpuMeter(nvml.get(), procRoot, clock);
     LOG.infof(
         "NVML loaded from %s (driver %s), process list via %s: gpu source nvml",
         nvml.get().library(),

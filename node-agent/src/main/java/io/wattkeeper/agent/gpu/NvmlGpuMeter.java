@@ -6,6 +6,7 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import io.wattkeeper.agent.gpu.GpuSample.GpuProcess;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,11 +33,11 @@ final class NvmlGpuMeter implements GpuMeter {
   private final OnceWarnings warnings = new OnceWarnings(LOG);
   private final Map<String, Long> lastEnergyMillijoules = new HashMap<>();
 
-  NvmlGpuMeter(Nvml nvml, Path procRoot) {
+  NvmlGpuMeter(Nvml nvml, Path procRoot, Clock clock) {
     this.nvml = nvml;
     this.pidSanity = new PidSanity(procRoot);
     this.processReader = new ProcessRecordReader(nvml, pidSanity);
-    this.utilizationReader = new ProcessUtilizationReader(nvml);
+    this.utilizationReader = new ProcessUtilizationReader(nvml, clock);
   }
 
   @Override
@@ -222,7 +223,7 @@ final class NvmlGpuMeter implements GpuMeter {
               + uuid
               + " returned "
               + util.get().rejectedSamples()
-              + " impossible samples (SM > 100 % or PID 0): ignored");
+              + " impossible samples (SM > 100 %, PID 0 or a timestamp in the future): ignored");
     }
     List<GpuProcess> out = new ArrayList<>(records.processes().size());
     for (ProcessRecordReader.RawProcess raw : records.processes()) {

@@ -3,6 +3,7 @@ package io.wattkeeper.agent.gpu;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,11 +27,16 @@ final class ProcessUtilizationReader {
   /** Averages by PID and the number of samples NVML sent with an impossible value. */
   record Reading(Map<Long, Double> smPercentByPid, int rejectedSamples) {}
 
+  /** Sample timestamps (µs) beyond now plus this are garbage: they would hide later samples. */
+  static final long FUTURE_TOLERANCE_MICROS = 3_600_000_000L;
+
   private final Nvml nvml;
+  private final Clock clock;
   private final Map<String, Long> lastSeenByDevice = new HashMap<>();
 
-  ProcessUtilizationReader(Nvml nvml) {
+  ProcessUtilizationReader(Nvml nvml, Clock clock) {
     this.nvml = nvml;
+    this.clock = clock;
   }
 
   /**
@@ -67,17 +73,21 @@ final class ProcessUtilizationReader {
     return Optional.empty();
   }
 
-  /** pid u32 at 0, timeStamp u64 at 8, smUtil u32 at 16. */
+  /**
+   * pid u32 at 0, timeStamp u64 at 8, smUtil u32 at 16. The timestamp's epoch is undocumented (CPU
+   * µs); whatever it is, a value past the wall clock's µs since 1970 plus an hour cannot be real.
+   */
   private Reading average(String uuid, Pointer buffer, int n, long lastSeen) {
     Map<Long, double[]> sums = new HashMap<>();
     long newest = lastSeen;
+    long latestPlausible = clock.millis() * 1000 + FUTURE_TOLERANCE_MICROS;
     int rejected = 0;
     for (int i = 0; i < n; i++) {
       long base = (long) i * SAMPLE_SIZE;
       long pid = Integer.toUnsignedLong(buffer.getInt(base));
       long timeStamp = buffer.getLong(base + 8);
       long sm = Integer.toUnsignedLong(buffer.getInt(base + 16));
-      if (sm > 100 || pid == 0) {
+      if (sm > 100 || pid == 0 || timeStamp < 0 || timeStamp > latestPlausible) {
         rejected++;
         continue;
       }

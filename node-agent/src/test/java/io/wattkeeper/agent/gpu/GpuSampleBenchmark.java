@@ -40,7 +40,8 @@ public final class GpuSampleBenchmark {
     fake.set("frozen", "1");
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     try (GpuMeter meter =
-        GpuMeterProducer.create(true, Optional.of(fake.library.toString()), proc)) {
+        GpuMeterProducer.create(
+            true, Optional.of(fake.library.toString()), proc, java.time.Clock.systemUTC())) {
       for (int i = 0; i < iterations / 5; i++) {
         meter.sample();
       }

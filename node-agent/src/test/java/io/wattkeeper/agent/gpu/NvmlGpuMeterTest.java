@@ -21,6 +21,11 @@ class NvmlGpuMeterTest {
   static final String GPU0 = "GPU-00000000-1111-2222-3333-444444444444";
   static final String GPU1 = "GPU-aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
 
+  /** 2026-01-01: 1_767_225_600_000_000 µs since 1970. */
+  static final java.time.Clock CLOCK =
+      java.time.Clock.fixed(
+          java.time.Instant.parse("2026-01-01T00:00:00Z"), java.time.ZoneOffset.UTC);
+
   @TempDir Path tmp;
   Path proc;
   GpuMeter meter;
@@ -49,7 +54,7 @@ class NvmlGpuMeterTest {
   }
 
   GpuMeter open(FakeNvml fake) {
-    meter = GpuMeterProducer.create(true, Optional.of(fake.library.toString()), proc);
+    meter = GpuMeterProducer.create(true, Optional.of(fake.library.toString()), proc, CLOCK);
     return meter;
   }
 
@@ -266,6 +271,22 @@ class NvmlGpuMeterTest {
   }
 
   @Test
+  void aTimestampFromTheFutureDoesNotHideLaterSamples() throws IOException {
+    FakeNvml fake = fake(FakeNvml.Variant.V3);
+    fake.gpu(0, "procs", "101:1024,202:1024")
+        .gpu(0, "putil", "101:1767225600000000:40,202:9000000000000000000:99");
+    GpuMeter meter = open(fake);
+    assertThat(gpu(meter.sample(), GPU0).processes())
+        .extracting(GpuProcess::smUtilizationPercent)
+        .containsExactly(40.0, 0.0);
+
+    fake.gpu(0, "putil", "202:1767225605000000:70");
+    assertThat(gpu(meter.sample(), GPU0).processes())
+        .extracting(GpuProcess::smUtilizationPercent)
+        .containsExactly(0.0, 70.0);
+  }
+
+  @Test
   void perProcessUtilisationUnsupportedIsUnknown() throws IOException {
     FakeNvml fake = fake(FakeNvml.Variant.V3);
     fake.gpu(0, "procs", "101:1024").gpu(0, "putil.rc", "3");
@@ -398,16 +419,16 @@ class NvmlGpuMeterTest {
   void noLibraryOrFailedInitMeansSourceNone() throws IOException {
     assertThat(
             GpuMeterProducer.create(
-                true, Optional.of(tmp.resolve("absent/libnvidia-ml.so.1").toString()), proc))
+                true, Optional.of(tmp.resolve("absent/libnvidia-ml.so.1").toString()), proc, CLOCK))
         .isSameAs(GpuMeter.NONE);
 
     FakeNvml fake = fake(FakeNvml.Variant.V3);
     fake.set("init.rc", "9"); // DRIVER_NOT_LOADED
-    assertThat(GpuMeterProducer.create(true, Optional.of(fake.library.toString()), proc))
+    assertThat(GpuMeterProducer.create(true, Optional.of(fake.library.toString()), proc, CLOCK))
         .isSameAs(GpuMeter.NONE);
 
     fake.set("init.rc", "0");
-    assertThat(GpuMeterProducer.create(false, Optional.of(fake.library.toString()), proc))
+    assertThat(GpuMeterProducer.create(false, Optional.of(fake.library.toString()), proc, CLOCK))
         .isSameAs(GpuMeter.NONE);
     assertThat(GpuMeter.NONE.source()).isEqualTo("none");
     assertThat(GpuMeter.NONE.sample()).isEmpty();

@@ -23,6 +23,9 @@ final class NvmlGpuMeter implements GpuMeter {
 
   private static final Logger LOG = Logger.getLogger(NvmlGpuMeter.class);
 
+  /** More GPUs than this in one node is a garbage count. */
+  static final int MAX_DEVICES = 1024;
+
   /** No board draws 5 kW; a larger reading is a driver or binding fault. */
   static final double MAX_PLAUSIBLE_WATTS = 5_000.0;
 
@@ -54,11 +57,21 @@ final class NvmlGpuMeter implements GpuMeter {
       warnings.warn("count", "GPU sample skipped: " + e.getMessage());
       return List.of();
     }
+    if (count < 0 || count > MAX_DEVICES) {
+      warnings.warn(
+          "count-garbage",
+          "nvmlDeviceGetCount_v2 says "
+              + Integer.toUnsignedString(count)
+              + " GPUs: not believable");
+      return List.of();
+    }
     List<GpuSample> samples = new ArrayList<>(count);
     for (int index = 0; index < count; index++) {
       try {
         samples.add(sampleDevice(nvml.handleByIndex(index)));
-      } catch (GpuException e) {
+      } catch (RuntimeException e) {
+        // GpuException for NVML errors; anything else is a binding fault that must not stop
+        // the agent's sampling loop.
         warnings.warn(
             "device-" + index, "GPU " + index + " left out of the sample: " + e.getMessage());
       }

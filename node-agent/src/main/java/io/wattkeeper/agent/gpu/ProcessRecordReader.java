@@ -34,6 +34,9 @@ final class ProcessRecordReader {
 
   private static final int ATTEMPTS = 3;
 
+  /** More processes than PID_MAX_LIMIT on one GPU is a garbage count, not a list to allocate. */
+  static final long MAX_RECORDS = PidSanity.PID_MAX_LIMIT;
+
   /** One process record as NVML wrote it. */
   record RawProcess(long pid, long usedMemoryBytes) {}
 
@@ -97,7 +100,8 @@ final class ProcessRecordReader {
     list.setPointer(16, Pointer.NULL);
     int rc = nvml.lib.nvmlDeviceGetRunningProcessDetailList(device, list);
     for (int attempt = 0; attempt < ATTEMPTS && rc == NvmlReturn.INSUFFICIENT_SIZE; attempt++) {
-      int capacity = list.getInt(8) + SLACK;
+      int capacity =
+          plausibleCount(list.getInt(8), "nvmlDeviceGetRunningProcessDetailList") + SLACK;
       Memory entries = new Memory((long) capacity * STRIDE_V3_R535);
       entries.clear();
       list.setInt(8, capacity);
@@ -117,7 +121,7 @@ final class ProcessRecordReader {
     int rc = call(method, device, count, Pointer.NULL);
     for (int attempt = 0; attempt < ATTEMPTS && rc == NvmlReturn.INSUFFICIENT_SIZE; attempt++) {
       // Exact size first: a driver writing or clearing whole slots then cannot blur the stride.
-      int capacity = count.getValue() + (attempt == 0 ? 0 : SLACK);
+      int capacity = plausibleCount(count.getValue(), method) + (attempt == 0 ? 0 : SLACK);
       long bytes = (long) capacity * STRIDE_V3_R535;
       Memory buffer = new Memory(bytes);
       buffer.setMemory(0, bytes, FILL);
@@ -135,6 +139,15 @@ final class ProcessRecordReader {
     nvml.check(rc, method);
     // SUCCESS on the sizing call: no processes.
     return new Result(List.of(), method, method.endsWith("_v3") ? strideFromSymbols() : STRIDE_V2);
+  }
+
+  /** The count NVML asked room for, refused when it is garbage (negative as unsigned, or huge). */
+  static int plausibleCount(int count, String call) {
+    if (count < 0 || count > MAX_RECORDS) {
+      throw new GpuException(
+          call + " asked room for " + Integer.toUnsignedString(count) + " records: not believable");
+    }
+    return count;
   }
 
   private int call(String method, Pointer device, IntByReference count, Pointer buffer) {

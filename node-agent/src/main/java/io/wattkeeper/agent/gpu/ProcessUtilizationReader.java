@@ -53,7 +53,9 @@ final class ProcessUtilizationReader {
     IntByReference count = new IntByReference(0);
     int rc = nvml.lib.nvmlDeviceGetProcessUtilization(device, Pointer.NULL, count, lastSeen);
     for (int attempt = 0; attempt < ATTEMPTS && rc == NvmlReturn.INSUFFICIENT_SIZE; attempt++) {
-      int capacity = count.getValue() + SLACK;
+      int capacity =
+          ProcessRecordReader.plausibleCount(count.getValue(), "nvmlDeviceGetProcessUtilization")
+              + SLACK;
       Memory buffer = new Memory((long) capacity * SAMPLE_SIZE);
       buffer.clear();
       count.setValue(capacity);

@@ -313,6 +313,27 @@ class NvmlGpuMeterTest {
   }
 
   @Test
+  void garbageCountsNeverBecomeAllocations() throws IOException {
+    FakeNvml fake = fake(FakeNvml.Variant.V3);
+    fake.gpu(0, "procs", "101:1024")
+        .gpu(0, "procs_count", "4294967295")
+        .gpu(1, "procs", "303:4096")
+        .gpu(1, "putil", "303:5:20")
+        .gpu(1, "putil_count", "4294967295");
+    GpuMeter meter = open(fake);
+
+    List<GpuSample> samples = meter.sample();
+    assertThat(gpu(samples, GPU0).processes()).as("process list unknown").isEmpty();
+    assertThat(gpu(samples, GPU0).watts()).isEqualTo(250.5);
+    assertThat(gpu(samples, GPU1).processes())
+        .extracting(GpuProcess::pid, GpuProcess::smUtilizationPercent)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(303, Double.NaN));
+
+    fake.set("count", "4294967295");
+    assertThat(meter.sample()).isEmpty();
+  }
+
+  @Test
   void energyCounterGoingBackwardsIsUnknownForThatSampleOnly() throws IOException {
     FakeNvml fake = fake(FakeNvml.Variant.V3);
     GpuMeter meter = open(fake);

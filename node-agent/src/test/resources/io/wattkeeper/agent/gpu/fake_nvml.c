@@ -11,6 +11,7 @@
  *   gpu0.procs=pid:mem,pid:mem   gpu0.stride=24|32 (for _v3)
  *   gpu0.putil=pid:timestamp:sm,...   gpu0.<call>.rc=code to make a call fail
  *   gpu0.clear_bytes_per_slot=32 (zero that many bytes per offered slot before writing)
+ *   gpu0.procs_count= / gpu0.putil_count= (a garbage count for the sizing call)
  *   frozen=1 (stop re-reading the file: for benchmarks)
  * Each set-limit call and nvmlShutdown append a line to calls.log next to the .so.
  */
@@ -296,8 +297,9 @@ static nvmlReturn_t running_processes(nvmlDevice_t device, unsigned int *count, 
   unsigned long long pids[64], mems[64];
   int n = parse_procs(device, pids, mems, 64);
   if (infos == NULL || *count < (unsigned)n) {
-    *count = n;
-    return n == 0 ? 0 : 7;
+    /* procs_count scripts a garbage size request. */
+    *count = (unsigned int)dev_geti(device, "procs_count", n);
+    return *count == 0 ? 0 : 7;
   }
   /* Some drivers might clear every slot the caller offered before writing: scripted by
      clear_bytes_per_slot, to check that the stride measurement is not fooled by it. */
@@ -380,7 +382,10 @@ nvmlReturn_t nvmlDeviceGetProcessUtilization(nvmlDevice_t device, nvmlProcessUti
     }
   }
   if (n == 0) return 6;
-  if (out == NULL || *count < (unsigned)n) { *count = n; return 7; }
+  if (out == NULL || *count < (unsigned)n) {
+    *count = (unsigned int)dev_geti(device, "putil_count", n);
+    return 7;
+  }
   memcpy(out, samples, sizeof samples[0] * n);
   *count = n;
   return 0;

@@ -78,6 +78,16 @@ public final class KubeletGpuAllocations implements GpuAllocations, AutoCloseabl
                   : " (" + e.getStatus().getDescription() + ")")
               + "; no GPU is known to be held exclusively until it answers");
       return Map.of();
+    } catch (RuntimeException e) {
+      // Not a gRPC status: a transport or binding fault. Still never allowed to stop a sample.
+      report(
+          "fault",
+          "kubelet PodResources client on "
+              + socket
+              + " failed: "
+              + e
+              + "; no GPU is known to be held exclusively until it answers");
+      return Map.of();
     }
   }
 

@@ -313,6 +313,33 @@ class NvmlGpuMeterTest {
   }
 
   @Test
+  void aListThatGrewSinceTheSizingCallIsReadOnRetry() throws IOException {
+    // The sizing call says 1 process; by the read there are 3: INSUFFICIENT_SIZE, then a retry
+    // with room to spare. Both strides, and the DetailList path.
+    for (String stride : List.of("24", "32")) {
+      // A directory per copy: each loaded library must be its own file.
+      FakeNvml fake =
+          FakeNvml.create(
+                  Files.createDirectories(tmp.resolve("lib-" + stride)), FakeNvml.Variant.V3)
+              .twoGpus();
+      fake.gpu(0, "stride", stride)
+          .gpu(0, "procs_count", "1")
+          .gpu(0, "procs", "101:1048576,202:2097152,303:3145728");
+      ProcessRecordReader.Result result = readRaw(fake);
+      assertThat(result.stride()).isEqualTo(Integer.parseInt(stride));
+      assertThat(result.processes())
+          .extracting(ProcessRecordReader.RawProcess::pid)
+          .containsExactly(101L, 202L, 303L);
+    }
+    FakeNvml detail =
+        FakeNvml.create(
+                Files.createDirectories(tmp.resolve("detail")), FakeNvml.Variant.DETAIL_LIST)
+            .twoGpus();
+    detail.gpu(0, "procs_count", "1").gpu(0, "procs", "101:1,202:2,303:3");
+    assertThat(readRaw(detail).processes()).hasSize(3);
+  }
+
+  @Test
   void garbageCountsNeverBecomeAllocations() throws IOException {
     FakeNvml fake = fake(FakeNvml.Variant.V3);
     fake.gpu(0, "procs", "101:1024")

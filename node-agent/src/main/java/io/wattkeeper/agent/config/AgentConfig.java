@@ -41,6 +41,14 @@ public interface AgentConfig {
   @WithDefault("true")
   boolean kubernetesEnabled();
 
+  /**
+   * Ask the API server for this node's pods only (field selector spec.nodeName). Pods are also
+   * filtered in code, so turning this off (for a server without field-selector support, such as the
+   * Fabric8 mock) changes cost, not results.
+   */
+  @WithDefault("true")
+  boolean podFieldSelector();
+
   /** Grid zone for measure (ISO 3166 alpha-2 country or cloud region). */
   Optional<String> zone();
 

@@ -91,7 +91,7 @@ public class AgentRuntime {
     }
     PodDirectory pods = PodDirectory.EMPTY;
     if (config.kubernetesEnabled() && node != null) {
-      directory = new KubernetesPodDirectory(client.get(), node);
+      directory = new KubernetesPodDirectory(client.get(), node, config.podFieldSelector());
       writer = new ReportWriter(client.get(), node);
       pods = directory;
     } else {
@@ -151,6 +151,9 @@ public class AgentRuntime {
       delayed = "${wattkeeper.agent.sample-interval}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void sample() {
+    if (sampler == null) {
+      return; // not started yet
+    }
     long t0 = System.nanoTime();
     try {
       sampler.sample();
@@ -169,6 +172,9 @@ public class AgentRuntime {
       delayed = "${wattkeeper.agent.report-interval}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void report() {
+    if (sampler == null) {
+      return;
+    }
     synchronized (sampler) {
       try {
         if (writer != null) {

@@ -13,17 +13,21 @@ import java.util.Optional;
 
 /**
  * This node's pods from a pod informer. The informer asks the API server for spec.nodeName=node
- * only, and the result is filtered again here: the Fabric8 mock server (and any proxy that drops
- * field selectors) returns every pod.
+ * only, and the result is filtered again here, so a server that ignores field selectors cannot make
+ * the agent report other nodes' pods. (The Fabric8 mock answers such a selector with nothing, so
+ * tests turn the selector off and exercise the filter.)
  */
 public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable {
   private final String nodeName;
   private final SharedIndexInformer<Pod> informer;
 
-  public KubernetesPodDirectory(KubernetesClient client, String nodeName) {
+  public KubernetesPodDirectory(KubernetesClient client, String nodeName, boolean fieldSelector) {
     this.nodeName = nodeName;
+    var pods = client.pods().inAnyNamespace();
     this.informer =
-        client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        fieldSelector
+            ? pods.withField("spec.nodeName", nodeName).runnableInformer(0)
+            : pods.runnableInformer(0);
     informer.start();
   }
 

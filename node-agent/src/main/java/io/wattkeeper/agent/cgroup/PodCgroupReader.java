@@ -5,14 +5,36 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /** Reads one pod cgroup's counters: CPU time, memory, and a PID inside it. */
 public final class PodCgroupReader {
   private final CgroupLayout layout;
+  // Resolved file paths per pod cgroup: building Paths is a measurable part of a sample.
+  private final Map<String, Path[]> files = new HashMap<>();
 
   public PodCgroupReader(CgroupLayout layout) {
     this.layout = layout;
+  }
+
+  private Path[] files(PodCgroup pod) {
+    Path[] f = files.get(pod.relativePath());
+    if (f == null) {
+      if (files.size() > 10_000) {
+        files.clear(); // pods come and go: keep the cache bounded
+      }
+      Path cpuDir = layout.cpuRoot().resolve(pod.relativePath());
+      Path memDir = layout.memoryRoot().resolve(pod.relativePath());
+      f =
+          new Path[] {
+            cpuDir.resolve(layout.v2() ? "cpu.stat" : "cpuacct.usage"),
+            memDir.resolve(layout.v2() ? "memory.current" : "memory.usage_in_bytes")
+          };
+      files.put(pod.relativePath(), f);
+    }
+    return f;
   }
 
   /**
@@ -20,11 +42,10 @@ public final class PodCgroupReader {
    * usage_usec; v1: cpuacct.usage.
    */
   public long cpuUsageNanos(PodCgroup pod) throws IOException {
-    Path dir = layout.cpuRoot().resolve(pod.relativePath());
+    Path file = files(pod)[0];
     if (!layout.v2()) {
-      return SmallFiles.readLong(dir.resolve("cpuacct.usage"));
+      return SmallFiles.readLong(file);
     }
-    Path file = dir.resolve("cpu.stat");
     String text = SmallFiles.read(file);
     int at = text.indexOf("usage_usec ");
     if (at < 0 || (at > 0 && text.charAt(at - 1) != '\n')) {

@@ -55,7 +55,8 @@ public final class PodCgroupScanner {
     try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
       for (Path child : children) {
         String name = child.getFileName().toString();
-        if (!name.startsWith(prefix) || !Files.isDirectory(child)) {
+        // Cgroup interface files never start with "pod" or "kubepods-": no stat needed.
+        if (!name.startsWith(prefix)) {
           continue;
         }
         Optional<String> uid = PodUids.fromCgroupPath(name);

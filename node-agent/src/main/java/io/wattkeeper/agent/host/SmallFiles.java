@@ -22,7 +22,13 @@ public final class SmallFiles {
     ByteBuffer buf = BUFFER.get();
     buf.clear();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      // A read that returns less than asked is the end for regular files and for procfs,
+      // sysfs and cgroupfs (seq_file fills the buffer while it has data): that saves the
+      // second read syscall on every small file.
       while (ch.read(buf) > 0) {
+        if (buf.hasRemaining()) {
+          break;
+        }
         if (!buf.hasRemaining()) {
           ByteBuffer bigger = ByteBuffer.allocate(buf.capacity() * 2);
           buf.flip();

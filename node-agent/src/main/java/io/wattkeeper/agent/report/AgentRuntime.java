@@ -112,7 +112,8 @@ public class AgentRuntime {
             new Attributor(config.idlePolicy()),
             loaded.ledger(),
             clock,
-            warnings);
+            warnings,
+            config.reportInterval());
     facts =
         new StatusBuilder.AgentFacts(
             VERSION,

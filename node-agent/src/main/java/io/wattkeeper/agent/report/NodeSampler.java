@@ -58,7 +58,10 @@ public final class NodeSampler {
   private Instant lastAt;
   private CpuTicks lastTicks;
   private Map<String, Long> lastPodCpuNanos = new HashMap<>();
+  private final Duration networkInterval;
+  private Instant lastNetAt;
   private Map<String, Long> lastNetBytes = new HashMap<>();
+  private Map<String, Double> netRates = new HashMap<>();
   private final Map<String, Integer> podPids = new HashMap<>();
   private final Map<String, Double> lastGpuCounter = new HashMap<>();
   private volatile LastInterval last;
@@ -74,7 +77,9 @@ public final class NodeSampler {
       Attributor attributor,
       EnergyLedger ledger,
       Clock clock,
-      Warnings warnings) {
+      Warnings warnings,
+      Duration networkInterval) {
+    this.networkInterval = networkInterval;
     this.processes = processes;
     this.procDir = processes.procDir();
     this.scanner = scanner;
@@ -105,7 +110,11 @@ public final class NodeSampler {
     List<PodCgroup> pods = scanner.map(PodCgroupScanner::scan).orElse(List.of());
     Map<String, Long> cpuNanos = new HashMap<>();
     Map<String, Long> memory = new HashMap<>();
-    Map<String, Long> netBytes = new HashMap<>();
+    // Network counters change the idle verdict, not the energy: read them once per
+    // networkInterval (the report interval), not every sample; that is a third of the files.
+    boolean netDue =
+        lastNetAt == null || Duration.between(lastNetAt, now).compareTo(networkInterval) >= 0;
+    Map<String, Long> netBytes = netDue ? new HashMap<>() : null;
     Set<String> running = new HashSet<>();
     int unreadable = 0;
     for (PodCgroup pod : pods) {
@@ -119,15 +128,20 @@ public final class NodeSampler {
           warnings.add("pod cgroup unreadable: " + e.getMessage());
         }
       }
-      readNet(pod).ifPresent(b -> netBytes.put(pod.uid(), b));
+      if (netDue) {
+        readNet(pod).ifPresent(b -> netBytes.put(pod.uid(), b));
+      }
     }
     if (unreadable > 1) {
       warnings.add(unreadable + " pod cgroups unreadable in one sample");
     }
     List<GpuSample> gpuSamples = gpuMeter.sample();
 
+    if (netDue) {
+      updateNetRates(now, netBytes);
+    }
     if (lastAt == null) {
-      remember(now, ticks, cpuNanos, netBytes, gpuSamples);
+      remember(now, ticks, cpuNanos, gpuSamples);
       return null;
     }
     double seconds = Duration.between(lastAt, now).toNanos() / 1e9;
@@ -174,12 +188,7 @@ public final class NodeSampler {
     for (Map.Entry<String, Shares> e : result.pods().entrySet()) {
       String uid = e.getKey();
       Shares s = e.getValue();
-      Long netNow = netBytes.get(uid);
-      Long netBefore = lastNetBytes.get(uid);
-      double netRate =
-          netNow == null || netBefore == null || netNow < netBefore
-              ? Double.NaN
-              : (netNow - netBefore) / seconds;
+      double netRate = netRates.getOrDefault(uid, Double.NaN);
       List<String> exclusive = new ArrayList<>();
       gpuReadings.forEach(
           g -> {
@@ -200,7 +209,7 @@ public final class NodeSampler {
     }
     double gpuJoules = result.gpuJoulesByGpu().values().stream().mapToDouble(d -> d).sum();
     last = new LastInterval(now, node, gpuJoules, Map.copyOf(rates), List.copyOf(gpuReadings));
-    remember(now, ticks, cpuNanos, netBytes, gpuSamples);
+    remember(now, ticks, cpuNanos, gpuSamples);
     return result;
   }
 
@@ -268,9 +277,28 @@ public final class NodeSampler {
     return processes.cgroupFile(pid).flatMap(PodUids::fromProcCgroupFile);
   }
 
+  private void updateNetRates(Instant now, Map<String, Long> netBytes) {
+    Map<String, Double> rates = new HashMap<>();
+    if (lastNetAt != null) {
+      double seconds = Duration.between(lastNetAt, now).toNanos() / 1e9;
+      netBytes.forEach(
+          (uid, bytes) -> {
+            Long before = lastNetBytes.get(uid);
+            if (before != null && bytes >= before && seconds > 0) {
+              rates.put(uid, (bytes - before) / seconds);
+            }
+          });
+    }
+    netRates = rates;
+    lastNetBytes = netBytes;
+    lastNetAt = now;
+  }
+
   private Optional<Long> readNet(PodCgroup pod) {
     Integer pid = podPids.get(pod.uid());
-    if (pid == null || !processes.isPlausible(pid)) {
+    // A cached PID is not stat-ed each sample: when it is gone, reading net/dev fails and the
+    // next sample looks the PID up again.
+    if (pid == null) {
       OptionalInt found = reader.get().anyPid(pod);
       if (found.isEmpty()) {
         podPids.remove(pod.uid());
@@ -288,15 +316,10 @@ public final class NodeSampler {
   }
 
   private void remember(
-      Instant now,
-      CpuTicks ticks,
-      Map<String, Long> cpuNanos,
-      Map<String, Long> netBytes,
-      List<GpuSample> gpus) {
+      Instant now, CpuTicks ticks, Map<String, Long> cpuNanos, List<GpuSample> gpus) {
     lastAt = now;
     lastTicks = ticks;
     lastPodCpuNanos = cpuNanos;
-    lastNetBytes = netBytes;
     podPids.keySet().retainAll(cpuNanos.keySet());
     for (GpuSample g : gpus) {
       if (!Double.isNaN(g.energyCounterJoules())) {

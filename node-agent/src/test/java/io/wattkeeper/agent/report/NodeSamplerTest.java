@@ -56,7 +56,8 @@ class NodeSamplerTest {
         new Attributor(policy),
         EnergyLedger.newEpoch(clock, "node-a"),
         clock,
-        new Warnings());
+        new Warnings(),
+        Duration.ZERO);
   }
 
   @Test

@@ -60,8 +60,11 @@ final class CommandRun {
     double lastRss = 0;
     long lastTick = start;
     boolean done = false;
+    // A first look soon after start catches short commands' memory; then every interval.
+    long waitMillis = Math.min(interval.toMillis(), 250);
     while (!done) {
-      done = process.waitFor(interval.toMillis(), TimeUnit.MILLISECONDS);
+      done = process.waitFor(waitMillis, TimeUnit.MILLISECONDS);
+      waitMillis = interval.toMillis();
       long now = System.nanoTime();
       double dt = (now - lastTick) / 1e9;
       lastTick = now;

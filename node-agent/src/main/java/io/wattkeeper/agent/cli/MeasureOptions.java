@@ -30,7 +30,7 @@ public record MeasureOptions(
         --zone Z          grid zone: ISO 3166 country code (FR, DE, US) or cloud region
                           (us-east-1, europe-west4); default: wattkeeper.agent.zone, else the
                           world average
-        --interval D      sampling interval (default 1s)
+        --interval D      sampling interval (default 2s; each sample scans /proc)
         --top N           rows in the --duration tables (default 10)
         --project-name P  project_name column of emissions.csv (default wattkeeper)
       """;
@@ -42,7 +42,7 @@ public record MeasureOptions(
     Path outputDir = Path.of(".");
     Optional<String> zone = config.get("wattkeeper.agent.zone");
     Path hostRoot = Path.of(config.get("wattkeeper.agent.host-root").orElse("/"));
-    Duration interval = Duration.ofSeconds(1);
+    Duration interval = Duration.ofSeconds(2);
     int top = 10;
     String project = "wattkeeper";
     for (int i = 0; i < args.length; i++) {

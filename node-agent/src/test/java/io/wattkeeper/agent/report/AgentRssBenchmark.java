@@ -113,7 +113,10 @@ public final class AgentRssBenchmark {
   static String memory(long pid) throws Exception {
     StringBuilder out = new StringBuilder();
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS") || line.startsWith("VmHWM") || line.startsWith("RssAnon") || line.startsWith("RssFile")) {
+      if (line.startsWith("VmRSS")
+          || line.startsWith("VmHWM")
+          || line.startsWith("RssAnon")
+          || line.startsWith("RssFile")) {
         out.append(line.replaceAll("\\s+", " ")).append("  ");
       }
     }

@@ -7,8 +7,6 @@ import io.wattkeeper.agent.proc.ProcessInfo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -53,6 +51,8 @@ final class CommandRun {
     Set<Integer> tree = new HashSet<>();
     tree.add(root);
     Map<Integer, Long> treeTicks = new HashMap<>();
+    Set<Integer> outside = new HashSet<>();
+    int scans = 0;
     double rssByteSeconds = 0;
     double memoryJoules = 0;
     double gpuJoules = 0;
@@ -69,7 +69,7 @@ final class CommandRun {
       double dt = (now - lastTick) / 1e9;
       lastTick = now;
       if (!done) {
-        lastRss = scanTree(m, root, tree, treeTicks);
+        lastRss = scanTree(m, tree, treeTicks, outside, scans++ % 30 == 0);
       }
       double nodeMemBefore = machine.memoryJoules;
       List<MachineIntegrator.GpuTick> gpus = machine.tick();
@@ -102,34 +102,48 @@ final class CommandRun {
         machine);
   }
 
-  /** Adds the root's new descendants to {@code tree}, records their CPU ticks; returns tree RSS. */
-  static double scanTree(MachineContext m, int root, Set<Integer> tree, Map<Integer, Long> ticks) {
-    List<ProcessInfo> all = m.processes.all();
-    Map<Integer, List<ProcessInfo>> children = new HashMap<>();
-    Map<Integer, ProcessInfo> byPid = new HashMap<>();
-    for (ProcessInfo p : all) {
-      children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
-      byPid.put(p.pid(), p);
+  /**
+   * Adds the root's new descendants to {@code tree}, records their CPU ticks; returns tree RSS.
+   * Only new PIDs and tree members are read: a process seen outside the tree cannot join it (a new
+   * descendant is a new PID), so {@code outside} spares reading the whole machine each time. A full
+   * rescan ({@code full}) guards against PID reuse.
+   */
+  static double scanTree(
+      MachineContext m,
+      Set<Integer> tree,
+      Map<Integer, Long> ticks,
+      Set<Integer> outside,
+      boolean full) {
+    if (full) {
+      outside.clear();
     }
-    ArrayDeque<Integer> queue = new ArrayDeque<>(tree);
-    Set<Integer> seen = new HashSet<>(tree);
-    while (!queue.isEmpty()) {
-      int pid = queue.poll();
-      for (ProcessInfo c : children.getOrDefault(pid, List.of())) {
-        if (seen.add(c.pid())) {
-          tree.add(c.pid());
-          queue.add(c.pid());
+    List<Integer> pids = m.processes.pids();
+    Map<Integer, ProcessInfo> read = new HashMap<>();
+    for (int pid : pids) {
+      if (!outside.contains(pid)) {
+        m.processes.read(pid).ifPresent(p -> read.put(pid, p));
+      }
+    }
+    boolean grew = true;
+    while (grew) {
+      grew = false;
+      for (ProcessInfo p : read.values()) {
+        if (!tree.contains(p.pid()) && tree.contains(p.ppid())) {
+          tree.add(p.pid());
+          grew = true;
         }
       }
     }
     double rss = 0;
-    for (int pid : tree) {
-      ProcessInfo p = byPid.get(pid);
-      if (p != null) {
+    for (ProcessInfo p : read.values()) {
+      if (tree.contains(p.pid())) {
         rss += p.rssBytes();
-        ticks.merge(pid, p.cpuTicks(), Math::max);
+        ticks.merge(p.pid(), p.cpuTicks(), Math::max);
+      } else {
+        outside.add(p.pid());
       }
     }
+    outside.retainAll(new HashSet<>(pids));
     return rss;
   }
 

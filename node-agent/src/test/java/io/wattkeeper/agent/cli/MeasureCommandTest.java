@@ -71,7 +71,8 @@ class MeasureCommandTest {
     assertThat(csv).hasSize(2);
     String[] row = csv.get(1).split(",", -1);
     assertThat(row).hasSize(38);
-    assertThat(Double.parseDouble(row[13])).isEqualTo(kwh); // energy_consumed
+    assertThat(Double.parseDouble(row[13]))
+        .isCloseTo(kwh, org.assertj.core.api.Assertions.withinPercentage(0.001)); // energy_consumed
     assertThat(row[16]).isEqualTo("FR"); // country_iso_code
     assertThat(row[30]).isEqualTo("process"); // tracking_mode
   }
@@ -151,6 +152,35 @@ class MeasureCommandTest {
     assertThat(r.get("processes").isArray()).isTrue();
     assertThat(r.get("cgroups").isArray()).isTrue();
     assertThat(Files.readAllLines(tmp.resolve("emissions.csv")).get(1)).contains(",machine,");
+  }
+
+  @Test
+  void treeScanFollowsNewDescendantsAndReadsOnlyNewOrTreeProcesses() throws Exception {
+    io.wattkeeper.agent.testing.HostFixture f =
+        new io.wattkeeper.agent.testing.HostFixture(tmp).machine("Mystery CPU", 2, true);
+    f.process(100, 1, "sh", 10, "/")
+        .process(101, 100, "python", 20, "/")
+        .process(200, 1, "other", 5, "/");
+    MachineContext m =
+        new MachineContext(
+            new io.wattkeeper.agent.host.HostPaths(tmp), new SimpleConfig(Map.of()), GpuMeter.NONE);
+    Set<Integer> tree = new java.util.HashSet<>(Set.of(100));
+    Map<Integer, Long> ticks = new java.util.HashMap<>();
+    Set<Integer> outside = new java.util.HashSet<>();
+    double rss = CommandRun.scanTree(m, tree, ticks, outside, true);
+    assertThat(tree).containsExactlyInAnyOrder(100, 101);
+    assertThat(outside).containsExactly(200);
+    assertThat(rss).isEqualTo(2 * 2560 * 4096.0);
+    // A grandchild and its child appear; an outsider's stat turns to garbage (not re-read).
+    f.process(102, 101, "worker", 7, "/")
+        .process(103, 102, "worker", 3, "/")
+        .process(201, 1, "x", 1, "/");
+    io.wattkeeper.agent.testing.HostFixture.write(tmp.resolve("proc/200/stat"), "garbage");
+    f.process(101, 100, "python", 50, "/");
+    CommandRun.scanTree(m, tree, ticks, outside, false);
+    assertThat(tree).containsExactlyInAnyOrder(100, 101, 102, 103);
+    assertThat(outside).containsExactlyInAnyOrder(200, 201);
+    assertThat(ticks).containsEntry(101, 50L).containsEntry(103, 3L);
   }
 
   @Test

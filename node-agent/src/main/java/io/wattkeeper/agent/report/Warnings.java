@@ -13,7 +13,7 @@ public final class Warnings {
   static final int MAX = 20;
   private final Set<String> standing = new LinkedHashSet<>();
   private final Set<String> recent = new LinkedHashSet<>();
-  private int dropped;
+  private final Set<Integer> dropped = new java.util.HashSet<>();
 
   public synchronized void standing(String warning) {
     standing.add(warning);
@@ -22,8 +22,8 @@ public final class Warnings {
   public synchronized void add(String warning) {
     if (standing.size() + recent.size() < MAX) {
       recent.add(warning);
-    } else if (!recent.contains(warning)) {
-      dropped++;
+    } else if (!recent.contains(warning) && dropped.size() < 10_000) {
+      dropped.add(warning.hashCode()); // counts distinct warnings left out, not repeats
     }
   }
 
@@ -31,12 +31,12 @@ public final class Warnings {
   public synchronized List<String> current(boolean clear) {
     List<String> out = new ArrayList<>(standing);
     out.addAll(recent);
-    if (dropped > 0) {
-      out.add(dropped + " more warnings not shown");
+    if (!dropped.isEmpty()) {
+      out.add(dropped.size() + " more warnings not shown");
     }
     if (clear) {
       recent.clear();
-      dropped = 0;
+      dropped.clear();
     }
     return out;
   }

@@ -1,0 +1,11 @@
+package io.wattkeeper.agent.attribution;
+
+/**
+ * Energy charged to one pod, or to the system remainder, in one interval.
+ *
+ * @param gpuUtilizationPercent SM utilisation attributed to the pod, summed over its GPUs
+ */
+public record Shares(
+    double cpuJoules, double memoryJoules, double gpuJoules, double gpuUtilizationPercent) {
+  public static final Shares ZERO = new Shares(0, 0, 0, 0);
+}

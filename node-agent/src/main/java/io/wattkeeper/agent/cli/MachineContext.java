@@ -1,0 +1,67 @@
+package io.wattkeeper.agent.cli;
+
+import io.wattkeeper.agent.gpu.GpuMeter;
+import io.wattkeeper.agent.host.HostPaths;
+import io.wattkeeper.agent.measure.CpuInfo;
+import io.wattkeeper.agent.measure.CpuTdpTable;
+import io.wattkeeper.agent.measure.ModelOverrides;
+import io.wattkeeper.agent.measure.NodePowerMeter;
+import io.wattkeeper.agent.measure.PowerModel;
+import io.wattkeeper.agent.measure.PowerModelResolver;
+import io.wattkeeper.agent.measure.RaplDiscovery;
+import io.wattkeeper.agent.proc.ProcessTable;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.ServiceLoader;
+
+/** The machine as measure sees it: meters, model and process table, built without CDI. */
+final class MachineContext {
+  final HostPaths host;
+  final CpuInfo cpu;
+  final PowerModel model;
+  final NodePowerMeter power;
+  final ProcessTable processes;
+  final GpuMeter gpu;
+
+  MachineContext(HostPaths host, SimpleConfig config, GpuMeter gpu) throws IOException {
+    this.host = host;
+    this.cpu = CpuInfo.read(host.proc());
+    this.model =
+        new PowerModelResolver(CpuTdpTable.builtIn())
+            .resolve(
+                cpu,
+                new ModelOverrides(
+                    config.getDouble("wattkeeper.agent.model.cpu-idle-watts"),
+                    config.getDouble("wattkeeper.agent.model.cpu-max-watts"),
+                    config.getDouble("wattkeeper.agent.model.tdp-watts"),
+                    config.getDouble("wattkeeper.agent.model.memory-watts-per-gb")));
+    this.power =
+        new NodePowerMeter(RaplDiscovery.discover(host.powercap()), model, cpu.memoryBytes());
+    this.processes = new ProcessTable(host.proc());
+    this.gpu = gpu;
+  }
+
+  /**
+   * The GPU meter for measure, which has no CDI: the first {@link GpuMeter} registered through
+   * META-INF/services, else none. A meter that fails to start means no GPU, said on stderr.
+   */
+  static GpuMeter loadGpuMeter(java.io.PrintStream err) {
+    try {
+      Iterator<GpuMeter> it = ServiceLoader.load(GpuMeter.class).iterator();
+      if (it.hasNext()) {
+        return it.next();
+      }
+    } catch (java.util.ServiceConfigurationError | RuntimeException e) {
+      err.println("wattkeeper measure: GPU meter unavailable (" + e.getMessage() + "): gpu none");
+    }
+    return GpuMeter.NONE;
+  }
+
+  String sources() {
+    return "cpu=" + power.cpuSource() + " memory=" + power.memorySource() + " gpu=" + gpu.source();
+  }
+
+  boolean estimated() {
+    return power.cpuSource().equals("model") || power.memorySource().equals("model");
+  }
+}

@@ -1,0 +1,107 @@
+package io.wattkeeper.agent.cli;
+
+import io.wattkeeper.agent.gpu.GpuSample;
+import io.wattkeeper.agent.measure.NodeEnergy;
+import io.wattkeeper.agent.proc.CpuTicks;
+import io.wattkeeper.agent.proc.ProcStat;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Adds up the machine's energy over the intervals of a measure run. */
+final class MachineIntegrator {
+  private final MachineContext m;
+  private long lastNanos;
+  private CpuTicks lastTicks;
+  private final Map<String, Double> lastGpuCounter = new HashMap<>();
+  final Set<String> warnings = new LinkedHashSet<>();
+
+  double seconds;
+  double cpuJoules;
+  double cpuIdleJoules;
+  double memoryJoules;
+  double busyCpuSeconds;
+  double gpuJoules;
+  double utilizationSum;
+  int intervals;
+  final Set<String> gpuNames = new LinkedHashSet<>();
+  int gpuCount;
+
+  /** One GPU's energy in the latest interval, with its processes. */
+  record GpuTick(GpuSample sample, double joules) {}
+
+  MachineIntegrator(MachineContext m) throws IOException {
+    this.m = m;
+    m.power.startupWarnings().forEach(warnings::add);
+    lastNanos = System.nanoTime();
+    lastTicks = ProcStat.read(m.host.proc());
+    for (GpuSample g : m.gpu.sample()) {
+      rememberGpu(g);
+    }
+  }
+
+  /** Closes the current interval; returns the GPUs' energy in it. */
+  List<GpuTick> tick() throws IOException {
+    long now = System.nanoTime();
+    double dt = (now - lastNanos) / 1e9;
+    CpuTicks ticks = ProcStat.read(m.host.proc());
+    List<GpuTick> gpus = new ArrayList<>();
+    if (dt <= 0) {
+      return gpus;
+    }
+    double u = ticks.utilizationSince(lastTicks);
+    NodeEnergy e = m.power.sample(dt, u);
+    if (m.power.lastWarning() != null) {
+      warnings.add(m.power.lastWarning());
+    }
+    seconds += dt;
+    cpuJoules += e.cpuJoules();
+    cpuIdleJoules += e.cpuIdleJoules();
+    memoryJoules += e.memoryJoules();
+    busyCpuSeconds += ticks.busySecondsSince(lastTicks);
+    utilizationSum += u * dt;
+    intervals++;
+    List<GpuSample> samples = m.gpu.sample();
+    gpuCount = Math.max(gpuCount, samples.size());
+    for (GpuSample g : samples) {
+      gpuNames.add(g.name());
+      Double before = lastGpuCounter.get(g.uuid());
+      double j;
+      if (!Double.isNaN(g.energyCounterJoules())
+          && before != null
+          && g.energyCounterJoules() >= before) {
+        j = g.energyCounterJoules() - before;
+      } else {
+        j = Double.isNaN(g.watts()) ? 0 : g.watts() * dt;
+      }
+      gpuJoules += j;
+      gpus.add(new GpuTick(g, j));
+      rememberGpu(g);
+    }
+    lastNanos = now;
+    lastTicks = ticks;
+    return gpus;
+  }
+
+  /** Active CPU joules per busy CPU-second over the run: what a process's CPU time costs. */
+  double joulesPerCpuSecond() {
+    if (busyCpuSeconds > 0.01) {
+      return (cpuJoules - cpuIdleJoules) / busyCpuSeconds;
+    }
+    return (m.model.cpuMaxWatts() - m.model.cpuIdleWatts()) / m.cpu.logicalCpus();
+  }
+
+  double utilizationPercent() {
+    return seconds > 0 ? 100 * utilizationSum / seconds : 0;
+  }
+
+  private void rememberGpu(GpuSample g) {
+    if (!Double.isNaN(g.energyCounterJoules())) {
+      lastGpuCounter.put(g.uuid(), g.energyCounterJoules());
+    }
+  }
+}

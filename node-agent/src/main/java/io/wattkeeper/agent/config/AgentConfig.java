@@ -1,0 +1,71 @@
+package io.wattkeeper.agent.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.wattkeeper.agent.attribution.IdlePolicy;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The agent's configuration. The chart's env vars (WATTKEEPER_SAMPLE_INTERVAL, ...) are mapped to
+ * these names in application.properties.
+ */
+@ConfigMapping(prefix = "wattkeeper.agent")
+public interface AgentConfig {
+
+  /** How often to sample counters (RAPL wraps in minutes: keep it under 60s). */
+  @WithDefault("5s")
+  Duration sampleInterval();
+
+  /** How often to write the NodeEnergyReport status. */
+  @WithDefault("30s")
+  Duration reportInterval();
+
+  /** Directory for the counter state file (a hostPath in the chart). */
+  @WithDefault("/var/lib/wattkeeper")
+  String stateDir();
+
+  /** Where the host's /sys and /proc are: "/" on a machine, "/host" in the DaemonSet. */
+  @WithDefault("/")
+  String hostRoot();
+
+  /** This node's name (env NODE_NAME); without it no report is written. */
+  Optional<String> nodeName();
+
+  /** Who pays for idle CPU power: None or ProportionalToRequests. */
+  @WithDefault("ProportionalToRequests")
+  IdlePolicy idlePolicy();
+
+  /** Talk to the API server (pod list, NodeEnergyReport). Off: metrics only. */
+  @WithDefault("true")
+  boolean kubernetesEnabled();
+
+  /**
+   * Ask the API server for this node's pods only (field selector spec.nodeName). Pods are also
+   * filtered in code, so turning this off (for a server without field-selector support, such as the
+   * Fabric8 mock) changes cost, not results.
+   */
+  @WithDefault("true")
+  boolean podFieldSelector();
+
+  /** Grid zone for measure (ISO 3166 alpha-2 country or cloud region). */
+  Optional<String> zone();
+
+  Model model();
+
+  /** Estimation model overrides for a known machine. */
+  interface Model {
+    /** Whole-machine CPU watts at 0% utilisation (needs cpu-max-watts too). */
+    OptionalDouble cpuIdleWatts();
+
+    /** Whole-machine CPU watts at 100% utilisation. */
+    OptionalDouble cpuMaxWatts();
+
+    /** TDP per socket, instead of the CodeCarbon table lookup. */
+    OptionalDouble tdpWatts();
+
+    /** DRAM watts per GB (default 0.392, Cloud Carbon Footprint). */
+    OptionalDouble memoryWattsPerGb();
+  }
+}

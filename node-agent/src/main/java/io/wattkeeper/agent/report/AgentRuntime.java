@@ -1,0 +1,234 @@
+package io.wattkeeper.agent.report;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.wattkeeper.agent.attribution.Attributor;
+import io.wattkeeper.agent.cgroup.CgroupLayout;
+import io.wattkeeper.agent.cgroup.PodCgroupScanner;
+import io.wattkeeper.agent.config.AgentConfig;
+import io.wattkeeper.agent.gpu.GpuMeter;
+import io.wattkeeper.agent.host.HostPaths;
+import io.wattkeeper.agent.measure.CpuInfo;
+import io.wattkeeper.agent.measure.CpuTdpTable;
+import io.wattkeeper.agent.measure.ModelOverrides;
+import io.wattkeeper.agent.measure.NodePowerMeter;
+import io.wattkeeper.agent.measure.PowerModel;
+import io.wattkeeper.agent.measure.PowerModelResolver;
+import io.wattkeeper.agent.measure.RaplDiscovery;
+import io.wattkeeper.agent.podresources.GpuAllocations;
+import io.wattkeeper.agent.proc.ProcessTable;
+import io.wattkeeper.agent.state.StateStore;
+import io.wattkeeper.api.v1alpha1.NodeEnergyReport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent: samples every sampleInterval, writes the NodeEnergyReport every reportInterval, saves
+ * the counters after each report, and applies the GPU caps the report's spec asks for.
+ */
+@ApplicationScoped
+public class AgentRuntime {
+  private static final Logger LOG = Logger.getLogger(AgentRuntime.class);
+  static final String VERSION = "0.1.0";
+
+  @Inject AgentConfig config;
+  @Inject Clock clock;
+  @Inject GpuMeter gpuMeter;
+  @Inject GpuAllocations allocations;
+  @Inject Instance<KubernetesClient> client;
+  @Inject Event<SampleCompleted> sampled;
+
+  private final Warnings warnings = new Warnings();
+  private NodeSampler sampler;
+  private StateStore store;
+  private ReportWriter writer;
+  private KubernetesPodDirectory directory;
+  private GpuCapApplier caps;
+  private StatusBuilder.AgentFacts facts;
+  private volatile Instant lastSampleAt;
+  private volatile Instant lastReportAt;
+  private volatile String lastError;
+
+  void start(@Observes StartupEvent event) {
+    HostPaths host = HostPaths.of(config.hostRoot());
+    CpuInfo cpu;
+    try {
+      cpu = CpuInfo.read(host.proc());
+    } catch (IOException e) {
+      cpu = new CpuInfo("unknown", Runtime.getRuntime().availableProcessors(), 1, false, 0);
+      warnings.standing("cannot read cpuinfo/meminfo (" + e.getMessage() + "): memory unmodelled");
+    }
+    var m = config.model();
+    PowerModel model =
+        new PowerModelResolver(CpuTdpTable.builtIn())
+            .resolve(
+                cpu,
+                new ModelOverrides(
+                    m.cpuIdleWatts(), m.cpuMaxWatts(), m.tdpWatts(), m.memoryWattsPerGb()));
+    NodePowerMeter power =
+        new NodePowerMeter(RaplDiscovery.discover(host.powercap()), model, cpu.memoryBytes());
+    power.startupWarnings().forEach(warnings::standing);
+    Optional<CgroupLayout> layout = CgroupLayout.detect(host.cgroupRoot());
+    if (layout.isEmpty()) {
+      warnings.standing("no kubepods cgroup under " + host.cgroupRoot() + ": no pods measured");
+    }
+    String node = config.nodeName().orElse(null);
+    store = new StateStore(Path.of(config.stateDir()), node, clock);
+    StateStore.Loaded loaded = store.load(node);
+    if (loaded.warning() != null) {
+      warnings.standing(loaded.warning());
+    }
+    PodDirectory pods = PodDirectory.EMPTY;
+    if (config.kubernetesEnabled() && node != null) {
+      directory = new KubernetesPodDirectory(client.get(), node, config.podFieldSelector());
+      writer = new ReportWriter(client.get(), node);
+      pods = directory;
+    } else {
+      LOG.warnf(
+          "no NodeEnergyReport will be written (kubernetes-enabled=%s, node name %s)",
+          config.kubernetesEnabled(), node == null ? "unset: set NODE_NAME" : node);
+    }
+    caps = new GpuCapApplier(gpuMeter, warnings);
+    sampler =
+        new NodeSampler(
+            new ProcessTable(host.proc()),
+            layout.map(PodCgroupScanner::new),
+            power,
+            cpu,
+            gpuMeter,
+            allocations,
+            pods,
+            new Attributor(config.idlePolicy()),
+            loaded.ledger(),
+            clock,
+            warnings,
+            config.reportInterval());
+    facts =
+        new StatusBuilder.AgentFacts(
+            VERSION,
+            clock.instant(),
+            (int) Math.max(1, config.reportInterval().toSeconds()),
+            power.cpuSource(),
+            power.memorySource(),
+            gpuMeter.source(),
+            model);
+    LOG.infof(
+        "node agent on %s: cpu %s, memory %s, gpu %s, %s; model %s (%s); epoch %s",
+        node,
+        power.cpuSource(),
+        power.memorySource(),
+        gpuMeter.source(),
+        layout.map(CgroupLayout::describe).orElse("no kubepods cgroup"),
+        model.name(),
+        model.source(),
+        loaded.ledger().counterEpoch());
+    sample();
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (directory != null) {
+      directory.close();
+    }
+    if (sampler != null) {
+      synchronized (sampler) {
+        saveState();
+      }
+    }
+  }
+
+  @Scheduled(
+      every = "${wattkeeper.agent.sample-interval}",
+      delayed = "${wattkeeper.agent.sample-interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void sample() {
+    if (sampler == null) {
+      return; // not started yet
+    }
+    long t0 = System.nanoTime();
+    try {
+      sampler.sample();
+      lastSampleAt = clock.instant();
+      lastError = null;
+      sampled.fire(new SampleCompleted(sampler.last(), sampler.ledger(), System.nanoTime() - t0));
+    } catch (IOException | RuntimeException e) {
+      lastError = "sample failed: " + e.getMessage();
+      warnings.add(lastError);
+      LOG.warn(lastError, e);
+    }
+  }
+
+  @Scheduled(
+      every = "${wattkeeper.agent.report-interval}",
+      delayed = "${wattkeeper.agent.report-interval}",
+      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void report() {
+    if (sampler == null) {
+      return;
+    }
+    synchronized (sampler) {
+      try {
+        if (writer != null) {
+          NodeEnergyReport current = writer.getOrCreate();
+          caps.apply(ReportWriter.desiredCaps(current), gpuMeter.sample());
+          writer.writeStatus(
+              current,
+              r ->
+                  StatusBuilder.build(
+                      facts,
+                      sampler.ledger(),
+                      sampler.last(),
+                      caps.applied(),
+                      warnings.current(false),
+                      clock.instant()));
+          warnings.current(true);
+        }
+        sampler.ledger().reported();
+        lastReportAt = clock.instant();
+      } catch (RuntimeException e) {
+        warnings.add("report failed: " + e.getMessage());
+        LOG.warn("report failed", e);
+      }
+      saveState();
+    }
+  }
+
+  private void saveState() {
+    try {
+      store.save(sampler.ledger());
+    } catch (IOException e) {
+      warnings.add("cannot save counters to " + store.file() + ": " + e.getMessage());
+      LOG.warn("cannot save state", e);
+    }
+  }
+
+  public Instant lastSampleAt() {
+    return lastSampleAt;
+  }
+
+  public Instant lastReportAt() {
+    return lastReportAt;
+  }
+
+  public String lastError() {
+    return lastError;
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  public NodeSampler sampler() {
+    return sampler;
+  }
+}

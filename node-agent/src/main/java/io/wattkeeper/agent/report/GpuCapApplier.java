@@ -1,0 +1,86 @@
+package io.wattkeeper.agent.report;
+
+import io.wattkeeper.agent.gpu.GpuException;
+import io.wattkeeper.agent.gpu.GpuMeter;
+import io.wattkeeper.agent.gpu.GpuSample;
+import io.wattkeeper.api.v1alpha1.NodeEnergyReportSpec.GpuPowerLimit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Applies the GPU power caps the operator lists in spec.gpuPowerLimits, clamped to each device's
+ * constraints, and restores the default limit when an entry goes away. Only calls the GPU when
+ * something changed.
+ */
+public final class GpuCapApplier {
+  private final GpuMeter meter;
+  private final Warnings warnings;
+  private final Map<String, Double> applied = new HashMap<>();
+  private final Map<String, Integer> requested = new HashMap<>();
+
+  public GpuCapApplier(GpuMeter meter, Warnings warnings) {
+    this.meter = meter;
+    this.warnings = warnings;
+  }
+
+  /** Caps in force now, watts by GPU UUID. */
+  public synchronized Map<String, Double> applied() {
+    return Map.copyOf(applied);
+  }
+
+  public synchronized void apply(List<GpuPowerLimit> desired, List<GpuSample> gpus) {
+    Map<String, GpuSample> byUuid =
+        gpus.stream().collect(Collectors.toMap(GpuSample::uuid, g -> g, (a, b) -> a));
+    Set<String> wanted = new java.util.HashSet<>();
+    for (GpuPowerLimit limit : desired == null ? List.<GpuPowerLimit>of() : desired) {
+      if (limit == null || limit.gpuUuid() == null || limit.watts() == null || limit.watts() < 1) {
+        warnings.add("spec.gpuPowerLimits: entry without gpuUuid or positive watts ignored");
+        continue;
+      }
+      String uuid = limit.gpuUuid();
+      wanted.add(uuid);
+      GpuSample gpu = byUuid.get(uuid);
+      if (gpu == null) {
+        warnings.add("spec.gpuPowerLimits: GPU " + uuid + " is not on this node");
+        continue;
+      }
+      if (limit.watts().equals(requested.get(uuid)) && applied.containsKey(uuid)) {
+        continue;
+      }
+      double target = clamp(limit.watts(), gpu);
+      try {
+        applied.put(uuid, meter.setPowerLimit(uuid, target));
+        requested.put(uuid, limit.watts());
+      } catch (GpuException e) {
+        warnings.add(
+            "GPU " + uuid + ": power limit " + target + " W not applied: " + e.getMessage());
+      }
+    }
+    for (String uuid : Set.copyOf(applied.keySet())) {
+      if (wanted.contains(uuid)) {
+        continue;
+      }
+      try {
+        meter.restoreDefaultPowerLimit(uuid);
+        applied.remove(uuid);
+        requested.remove(uuid);
+      } catch (GpuException e) {
+        warnings.add("GPU " + uuid + ": default power limit not restored: " + e.getMessage());
+      }
+    }
+  }
+
+  static double clamp(double watts, GpuSample gpu) {
+    double v = watts;
+    if (!Double.isNaN(gpu.minPowerLimitWatts())) {
+      v = Math.max(v, gpu.minPowerLimitWatts());
+    }
+    if (!Double.isNaN(gpu.maxPowerLimitWatts())) {
+      v = Math.min(v, gpu.maxPowerLimitWatts());
+    }
+    return v;
+  }
+}

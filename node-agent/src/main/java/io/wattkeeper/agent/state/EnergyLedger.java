@@ -1,0 +1,138 @@
+package io.wattkeeper.agent.state;
+
+import io.wattkeeper.agent.attribution.IntervalAttribution;
+import io.wattkeeper.agent.attribution.Shares;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Cumulative joules per pod and component since the pod started on this node, plus node, GPU and
+ * system totals, within one counter epoch. Pods that end stay until their final counters were
+ * reported twice. Not thread-safe: the agent serialises sample and report.
+ */
+public final class EnergyLedger {
+  private final Clock clock;
+  private final LedgerState state;
+  private final Map<String, PodCounters> pods = new LinkedHashMap<>();
+  private final Map<String, Double> gpus = new LinkedHashMap<>();
+
+  private EnergyLedger(Clock clock, LedgerState state) {
+    this.clock = clock;
+    this.state = state;
+    state.pods.forEach(p -> pods.put(p.uid, p));
+    state.gpus.forEach(g -> gpus.put(g.uuid, g.joules));
+  }
+
+  /** A fresh ledger with a new counter epoch (first start, or the state file was lost). */
+  public static EnergyLedger newEpoch(Clock clock, String nodeName) {
+    LedgerState s = new LedgerState();
+    s.nodeName = nodeName;
+    s.counterEpoch =
+        clock.instant().toString() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    return new EnergyLedger(clock, s);
+  }
+
+  /** Continues from a saved state (same epoch, same sequence). */
+  public static EnergyLedger restore(Clock clock, LedgerState state) {
+    return new EnergyLedger(clock, state);
+  }
+
+  public String counterEpoch() {
+    return state.counterEpoch;
+  }
+
+  public long sequence() {
+    return state.sequence;
+  }
+
+  public LedgerState state() {
+    return state;
+  }
+
+  /** Adds one interval. Pods in {@code running} are alive; others still here are marked ended. */
+  public void add(IntervalAttribution interval, Set<String> running) {
+    String now = clock.instant().toString();
+    for (Map.Entry<String, Shares> e : interval.pods().entrySet()) {
+      PodCounters c = pods.computeIfAbsent(e.getKey(), uid -> new PodCounters(uid, now));
+      Shares s = e.getValue();
+      c.cpuJoules += s.cpuJoules();
+      c.memoryJoules += s.memoryJoules();
+      c.gpuJoules += s.gpuJoules();
+      state.nodeCpuJoules += s.cpuJoules();
+      state.nodeMemoryJoules += s.memoryJoules();
+      state.nodeGpuJoules += s.gpuJoules();
+    }
+    Shares sys = interval.system();
+    state.systemCpuJoules += sys.cpuJoules();
+    state.systemMemoryJoules += sys.memoryJoules();
+    state.systemGpuJoules += sys.gpuJoules();
+    state.nodeCpuJoules += sys.cpuJoules();
+    state.nodeMemoryJoules += sys.memoryJoules();
+    state.nodeGpuJoules += sys.gpuJoules();
+    interval.gpuJoulesByGpu().forEach((uuid, j) -> gpus.merge(uuid, j, Double::sum));
+    for (PodCounters c : pods.values()) {
+      boolean alive = running.contains(c.uid) || interval.pods().containsKey(c.uid);
+      if (!alive && c.endedAt == null) {
+        c.endedAt = now;
+      } else if (alive && c.endedAt != null) {
+        c.endedAt = null; // seen again (a cgroup read that failed once)
+        c.reportsSinceEnded = 0;
+      }
+    }
+  }
+
+  /** Names a pod (from the pod list); names stay after the pod ends. */
+  public void name(String uid, String namespace, String name) {
+    PodCounters c = pods.get(uid);
+    if (c != null) {
+      c.namespace = namespace;
+      c.name = name;
+    }
+  }
+
+  public Collection<PodCounters> pods() {
+    return Collections.unmodifiableCollection(pods.values());
+  }
+
+  public PodCounters pod(String uid) {
+    return pods.get(uid);
+  }
+
+  public Map<String, Double> gpuJoules() {
+    return Collections.unmodifiableMap(gpus);
+  }
+
+  /**
+   * Call after a report was written: increments the sequence and forgets ended pods whose final
+   * counters have now been reported twice. Returns the forgotten UIDs.
+   */
+  public List<String> reported() {
+    state.sequence++;
+    List<String> dropped = new ArrayList<>();
+    for (PodCounters c : List.copyOf(pods.values())) {
+      if (c.ended()) {
+        c.reportsSinceEnded++;
+        if (c.reportsSinceEnded >= 2) {
+          pods.remove(c.uid);
+          dropped.add(c.uid);
+        }
+      }
+    }
+    return dropped;
+  }
+
+  /** The state to save, with the current pods and GPUs. */
+  public LedgerState snapshot() {
+    state.pods = new ArrayList<>(pods.values());
+    state.gpus = new ArrayList<>();
+    gpus.forEach((uuid, j) -> state.gpus.add(new LedgerState.GpuCounter(uuid, j)));
+    return state;
+  }
+}

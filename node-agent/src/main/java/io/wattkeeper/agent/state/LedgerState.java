@@ -1,0 +1,33 @@
+package io.wattkeeper.agent.state;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The state file's content: everything needed to continue counting after a restart. */
+public class LedgerState {
+  public int formatVersion = 1;
+  public String nodeName;
+  public String counterEpoch;
+  public long sequence;
+  public double nodeCpuJoules;
+  public double nodeMemoryJoules;
+  public double nodeGpuJoules;
+  public double systemCpuJoules;
+  public double systemMemoryJoules;
+  public double systemGpuJoules;
+  public List<GpuCounter> gpus = new ArrayList<>();
+  public List<PodCounters> pods = new ArrayList<>();
+
+  /** A GPU's cumulative joules. */
+  public static class GpuCounter {
+    public String uuid;
+    public double joules;
+
+    public GpuCounter() {}
+
+    public GpuCounter(String uuid, double joules) {
+      this.uuid = uuid;
+      this.joules = joules;
+    }
+  }
+}

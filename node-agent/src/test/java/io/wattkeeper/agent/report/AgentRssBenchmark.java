@@ -1,0 +1,131 @@
+package io.wattkeeper.agent.report;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.wattkeeper.api.v1alpha1.NodeEnergyReport;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Steady memory and CPU of the packaged agent: starts a Fabric8 mock API server with 100 pods on
+ * node "bench" (and 20 elsewhere), builds the 100-pod / 1,000-process fixture tree with their UIDs,
+ * runs target/quarkus-app/quarkus-run.jar against both with the chart's JVM flags for a while, and
+ * prints VmRSS/VmHWM and the agent's CPU time. Not a test: see docs/node-agent.md.
+ *
+ * <p>Args: seconds to run (default 60), then the JVM flags (default the Dockerfile's).
+ */
+public final class AgentRssBenchmark {
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
+    List<String> flags =
+        args.length > 1
+            ? List.of(args).subList(1, args.length)
+            : List.of("-XX:+UseSerialGC", "-Xmx64m", "-XX:MaxMetaspaceSize=96m", "-Xss512k");
+    KubernetesServer server =
+        new KubernetesServer(false, true, InetAddress.getLoopbackAddress(), 0, List.of());
+    server.before();
+    KubernetesClient client = server.getClient();
+    try (InputStream crd = new FileInputStream("../crds/nodeenergyreports.wattkeeper.io-v1.yml")) {
+      client
+          .resource(
+              client.getKubernetesSerialization().unmarshal(crd, CustomResourceDefinition.class))
+          .create();
+    }
+    List<String> uids = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      var pod =
+          client
+              .resource(
+                  new PodBuilder()
+                      .withNewMetadata()
+                      .withNamespace("ns" + i % 7)
+                      .withName("pod-" + i)
+                      .endMetadata()
+                      .withNewSpec()
+                      .withNodeName(i < 100 ? "bench" : "other")
+                      .addNewContainer()
+                      .withName("c")
+                      .withImage("x")
+                      .endContainer()
+                      .endSpec()
+                      .build())
+              .create();
+      if (i < 100) {
+        uids.add(pod.getMetadata().getUid());
+      }
+    }
+    Path root = Files.createTempDirectory("agent-rss");
+    SampleBenchmark.fixture(root, uids);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(flags);
+    cmd.addAll(
+        List.of(
+            "-Dquarkus.kubernetes-client.api-server-url=" + client.getMasterUrl(),
+            "-Dquarkus.kubernetes-client.trust-certs=true",
+            "-Dquarkus.http.port=0",
+            "-Dwattkeeper.agent.node-name=bench",
+            "-Dwattkeeper.agent.pod-field-selector=false",
+            "-Dwattkeeper.agent.host-root=" + root,
+            "-Dwattkeeper.agent.state-dir=" + root.resolve("state"),
+            "-jar",
+            "target/quarkus-app/quarkus-run.jar"));
+    Process agent =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(root.resolve("agent.log").toFile())
+            .start();
+    long pid = agent.pid();
+    long start = System.nanoTime();
+    long cpuAtWarm = -1;
+    for (int t = 10; t <= seconds; t += 10) {
+      Thread.sleep(Math.max(0, (start + t * 1_000_000_000L - System.nanoTime()) / 1_000_000));
+      if (t == 20) {
+        cpuAtWarm = cpuTicks(pid);
+      }
+      System.out.printf(Locale.ROOT, "t=%3ds %s%n", t, memory(pid));
+    }
+    long cpuEnd = cpuTicks(pid);
+    NodeEnergyReport report = client.resources(NodeEnergyReport.class).withName("bench").get();
+    int pods = report == null || report.getStatus() == null ? -1 : report.getStatus().getPodCount();
+    System.out.printf(
+        Locale.ROOT,
+        "flags %s; reported pods %d; agent CPU from t=20s to t=%ds: %.2f s (%.2f%% of one core)%n",
+        String.join(" ", flags),
+        pods,
+        seconds,
+        (cpuEnd - cpuAtWarm) / 100.0,
+        (cpuEnd - cpuAtWarm) / 100.0 / (seconds - 20) * 100);
+    agent.destroy();
+    agent.waitFor();
+    server.after();
+    System.exit(0); // the mock server leaves non-daemon threads behind
+  }
+
+  static String memory(long pid) throws Exception {
+    StringBuilder out = new StringBuilder();
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS")
+          || line.startsWith("VmHWM")
+          || line.startsWith("RssAnon")
+          || line.startsWith("RssFile")) {
+        out.append(line.replaceAll("\\s+", " ")).append("  ");
+      }
+    }
+    return out.toString();
+  }
+
+  static long cpuTicks(long pid) throws Exception {
+    String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+}

@@ -1,0 +1,156 @@
+package io.wattkeeper.agent.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.wattkeeper.agent.attribution.IntervalAttribution;
+import io.wattkeeper.agent.attribution.Shares;
+import io.wattkeeper.agent.gpu.GpuSample;
+import io.wattkeeper.agent.measure.NodeEnergy;
+import io.wattkeeper.agent.measure.PowerModel;
+import io.wattkeeper.agent.state.EnergyLedger;
+import io.wattkeeper.agent.testing.MutableClock;
+import io.wattkeeper.api.v1alpha1.NodeEnergyReportStatus;
+import io.wattkeeper.api.v1alpha1.NodeEnergyReportStatus.PodEnergy;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class StatusBuilderTest {
+  final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  static final PowerModel MODEL = new PowerModel("ccf-vcpu", 1.48, 7, 0.392, "CCF AWS average");
+
+  StatusBuilder.AgentFacts facts(String cpuSource) {
+    return new StatusBuilder.AgentFacts(
+        "0.1.0", clock.instant(), 30, cpuSource, cpuSource, "nvml", MODEL);
+  }
+
+  @Test
+  void listsNamedPodsOnlyMarksEndedOnesAndShowsTheModelWhenEstimated() {
+    EnergyLedger ledger = EnergyLedger.newEpoch(clock, "n");
+    ledger.add(
+        new IntervalAttribution(
+            Map.of(
+                "a", new Shares(10, 1, 0, 0),
+                "b", new Shares(5, 1, 0, 0),
+                "unnamed", new Shares(2, 0, 0, 0)),
+            new Shares(3, 2, 0, 0),
+            Map.of()),
+        Set.of("a", "b", "unnamed"));
+    ledger.name("a", "ml", "z-infer");
+    ledger.name("b", "ml", "a-train");
+    ledger.add(
+        new IntervalAttribution(Map.of("a", Shares.ZERO), Shares.ZERO, Map.of()), Set.of("a"));
+    LastInterval last =
+        new LastInterval(
+            clock.instant(),
+            new NodeEnergy(10, 70, 20, 5, "model", "model"),
+            300,
+            Map.of("a", new PodRates(1, 0.1, 30, 0.5, 40, Double.NaN, List.of("GPU-1"))),
+            List.of(
+                new GpuReading(
+                    new GpuSample("GPU-1", "H100", 30, 5, 0, 700, 700, 200, 700, List.of()),
+                    300,
+                    false,
+                    "a")));
+
+    NodeEnergyReportStatus s =
+        StatusBuilder.build(
+            facts("model"), ledger, last, Map.of("GPU-1", 250.0), List.of("w"), clock.instant());
+
+    assertThat(s.getPods()).extracting(PodEnergy::getName).containsExactly("a-train", "z-infer");
+    PodEnergy train = s.getPods().get(0);
+    PodEnergy infer = s.getPods().get(1);
+    assertThat(train.getEnded()).isTrue();
+    assertThat(train.getCpuWatts()).isNull(); // an ended pod has counters, no rates
+    assertThat(infer.getEnded()).isNull();
+    assertThat(infer.getGpus()).containsExactly("GPU-1");
+    assertThat(infer.getNetworkReceiveBytesPerSecond()).isNull(); // unknown is not zero
+    assertThat(infer.getEstimated()).isTrue();
+    assertThat(s.getPodCount()).isEqualTo(2);
+    assertThat(s.getAgent().getSequence()).isEqualTo(1);
+    assertThat(s.getModel().getSource()).isEqualTo("CCF AWS average");
+    assertThat(s.getNode().getTotalWatts()).isEqualTo(7.0 + 0.5 + 30.0);
+    assertThat(s.getSystem().getCpuJoules()).isEqualTo(3.0);
+    assertThat(s.getGpus())
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.getPowerLimitWatts()).isEqualTo(250.0);
+              assertThat(g.getExclusivePodUid()).isEqualTo("a");
+              assertThat(g.getUtilizationPercent()).isEqualTo(0.0);
+            });
+    assertThat(s.getSources().getSummary()).isEqualTo("model/nvml");
+    assertThat(s.getWarnings()).containsExactly("w");
+  }
+
+  @Test
+  void measuredNodesCarryNoModel() {
+    EnergyLedger ledger = EnergyLedger.newEpoch(clock, "n");
+    LastInterval last =
+        new LastInterval(
+            clock.instant(), new NodeEnergy(5, 50, 10, 5, "rapl", "rapl"), 0, Map.of(), List.of());
+    NodeEnergyReportStatus s =
+        StatusBuilder.build(facts("rapl"), ledger, last, Map.of(), List.of(), clock.instant());
+    assertThat(s.getModel()).isNull();
+    assertThat(s.getSources().getCpu()).isEqualTo("rapl");
+    assertThat(s.getSources().getSummary()).isEqualTo("rapl/nvml");
+    assertThat(s.getPods()).isEmpty();
+  }
+
+  @Test
+  void podDirectoryKeepsOnlyThisNodesPodsAndSumsCpuRequests() {
+    Pod mine =
+        new PodBuilder()
+            .withNewMetadata()
+            .withNamespace("ml")
+            .withName("p")
+            .withUid("u1")
+            .endMetadata()
+            .withNewSpec()
+            .withNodeName("node-a")
+            .withContainers(
+                new ContainerBuilder()
+                    .withName("a")
+                    .withNewResources()
+                    .addToRequests("cpu", new Quantity("250m"))
+                    .endResources()
+                    .build(),
+                new ContainerBuilder()
+                    .withName("b")
+                    .withNewResources()
+                    .addToRequests("cpu", new Quantity("1.5"))
+                    .endResources()
+                    .build(),
+                new ContainerBuilder().withName("c").build())
+            .endSpec()
+            .build();
+    Pod other = new PodBuilder(mine).editSpec().withNodeName("node-b").endSpec().build();
+    Pod unscheduled = new PodBuilder(mine).editSpec().withNodeName(null).endSpec().build();
+    assertThat(KubernetesPodDirectory.toMeta(mine, "node-a"))
+        .hasValueSatisfying(m -> assertThat(m.cpuRequestCores()).isEqualTo(1.75));
+    assertThat(KubernetesPodDirectory.toMeta(other, "node-a")).isEmpty();
+    assertThat(KubernetesPodDirectory.toMeta(unscheduled, "node-a")).isEmpty();
+  }
+
+  @Test
+  void warningsAreBoundedAndCleared() {
+    Warnings w = new Warnings();
+    w.standing("standing");
+    for (int i = 0; i < 50; i++) {
+      w.add("recent " + i);
+      w.add("recent " + i);
+    }
+    List<String> now = w.current(true);
+    assertThat(now)
+        .hasSize(Warnings.MAX + 1)
+        .startsWith("standing")
+        .endsWith("31 more warnings not shown");
+    assertThat(w.current(false)).containsExactly("standing");
+  }
+}

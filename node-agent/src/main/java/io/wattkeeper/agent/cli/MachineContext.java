@@ -1,6 +1,7 @@
 package io.wattkeeper.agent.cli;
 
 import io.wattkeeper.agent.gpu.GpuMeter;
+import io.wattkeeper.agent.gpu.GpuMeterProducer;
 import io.wattkeeper.agent.host.HostPaths;
 import io.wattkeeper.agent.measure.CpuInfo;
 import io.wattkeeper.agent.measure.CpuTdpTable;
@@ -11,8 +12,6 @@ import io.wattkeeper.agent.measure.PowerModelResolver;
 import io.wattkeeper.agent.measure.RaplDiscovery;
 import io.wattkeeper.agent.proc.ProcessTable;
 import java.io.IOException;
-import java.util.Iterator;
-import java.util.ServiceLoader;
 
 /** The machine as measure sees it: meters, model and process table, built without CDI. */
 final class MachineContext {
@@ -42,19 +41,16 @@ final class MachineContext {
   }
 
   /**
-   * The GPU meter for measure, which has no CDI: the first {@link GpuMeter} registered through
-   * META-INF/services, else none. A meter that fails to start means no GPU, said on stderr.
+   * The GPU meter for measure, which has no CDI: NVML when it loads, else none. A meter that fails
+   * to start means no GPU, said on stderr.
    */
   static GpuMeter loadGpuMeter(java.io.PrintStream err) {
     try {
-      Iterator<GpuMeter> it = ServiceLoader.load(GpuMeter.class).iterator();
-      if (it.hasNext()) {
-        return it.next();
-      }
-    } catch (java.util.ServiceConfigurationError | RuntimeException e) {
-      err.println("wattkeeper measure: GPU meter unavailable (" + e.getMessage() + "): gpu none");
+      return GpuMeterProducer.forCommandLine();
+    } catch (RuntimeException | LinkageError e) {
+      err.println("wattkeeper measure: GPU meter unavailable (" + e + "): gpu none");
+      return GpuMeter.NONE;
     }
-    return GpuMeter.NONE;
   }
 
   String sources() {

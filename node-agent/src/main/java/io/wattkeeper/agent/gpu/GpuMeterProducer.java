@@ -27,6 +27,18 @@ public class GpuMeterProducer {
     meter.close();
   }
 
+  /**
+   * For the {@code measure} tool, which runs without CDI: NVML from the default library (or {@code
+   * WATTKEEPER_NVML_LIBRARY}), processes under /proc of this machine.
+   */
+  public static GpuMeter forCommandLine() {
+    return create(
+        true,
+        Optional.ofNullable(System.getenv("WATTKEEPER_NVML_LIBRARY")),
+        Path.of("/proc"),
+        Clock.systemUTC());
+  }
+
   /** The choice itself, callable without CDI. */
   static GpuMeter create(boolean enabled, Optional<String> library, Path procRoot, Clock clock) {
     if (!enabled) {

@@ -58,6 +58,11 @@ class AgentReportTest {
   /** Points the agent at the fixture tree and makes it sample and report every second. */
   public static class Profile implements QuarkusTestProfile {
     @Override
+    public java.util.Set<Class<?>> getEnabledAlternatives() {
+      return java.util.Set.of(TestGpuMeter.class);
+    }
+
+    @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
           "wattkeeper.agent.host-root",

@@ -314,7 +314,8 @@ public final class BudgetEvaluator {
       return "used "
           + Quantities.formatMass(used.co2eGrams)
           + " CO2e, limit "
-          + Quantities.formatMass(dbl(p.emissionsLimitGrams()));
+          + Quantities.formatMass(dbl(p.emissionsLimitGrams()))
+          + " CO2e";
     }
     if ("cost".equals(dimension)) {
       return "used "

@@ -102,10 +102,13 @@ public final class BudgetEvaluator {
     Period period = acc.period();
     UsageTotals used = acc.used();
     BudgetMath.Percentages pct = BudgetMath.percentages(p, used);
+    // Unknown: pods to charge but no report for them within staleAfter (a new budget gets that
+    // long to see its first report).
+    Instant lastData = acc.lastSampleAt() != null ? acc.lastSampleAt() : acc.createdAt();
     boolean stale =
         in.matchedPods() > 0
-            && (acc.lastSampleAt() == null
-                || Duration.between(acc.lastSampleAt(), in.now()).compareTo(in.staleAfter()) > 0);
+            && (lastData == null
+                || Duration.between(lastData, in.now()).compareTo(in.staleAfter()) > 0);
     int threshold = thresholdReached(p, pct);
     String phase;
     if (pct.isExceeded()) {

@@ -146,7 +146,10 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
     BudgetEvaluator.Evaluation e = ledger.evaluate(budget, view);
     Optional<Duration> wait = ledger.holdBack(budget, e);
     if (wait.isEmpty()) {
-      statusWriter.write(budget, e.status(), e.fields());
+      boolean wrote = statusWriter.write(budget, e.status(), e.fields());
+      LOG.debugf(
+          "budget %s: phase %s, status %s",
+          ClusterView.key(budget), e.phase(), wrote ? "written" : "unchanged");
       ledger.written(budget, e);
       if (e.event() != null) {
         events.record(budget, e.event());
@@ -157,7 +160,7 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
         budget.getMetadata().getName(),
         e.status(),
         view.validation(budget).valid() ? view.validation(budget).policy().currency() : null);
-    ledger.annotate();
+    ledger.annotate(view);
     return UpdateControl.<EnergyBudget>noUpdate().rescheduleAfter(next(e, wait));
   }
 

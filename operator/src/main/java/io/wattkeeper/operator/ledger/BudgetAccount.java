@@ -48,10 +48,25 @@ public final class BudgetAccount {
   private Instant lastSampleAt;
   private GridIntensity lastIntensity;
 
+  private final Instant createdAt;
+
   public BudgetAccount(String namespace, String name, Period period) {
     this.namespace = namespace;
     this.name = name;
     this.period = period;
+    this.createdAt = period.rolling() ? period.end() : null;
+  }
+
+  public BudgetAccount(String namespace, String name, Period period, Instant createdAt) {
+    this.namespace = namespace;
+    this.name = name;
+    this.period = period;
+    this.createdAt = createdAt;
+  }
+
+  /** When this process started accounting the budget (null if unknown). */
+  public Instant createdAt() {
+    return createdAt;
   }
 
   public String key() {

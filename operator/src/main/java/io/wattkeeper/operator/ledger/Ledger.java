@@ -183,7 +183,7 @@ public final class Ledger {
     }
     if (!pp.equals(budgetPeriods.get(b.key()))) {
       // The period definition was edited: start the new one now, keep nothing from the old.
-      acc = new BudgetAccount(b.namespace(), b.name(), current);
+      acc = new BudgetAccount(b.namespace(), b.name(), current, now);
       acc.pue = b.policy().pue() != null ? b.policy().pue() : defaultPue;
       budgets.put(b.key(), acc);
       budgetPeriods.put(b.key(), pp);
@@ -194,7 +194,7 @@ public final class Ledger {
   }
 
   private BudgetAccount restore(BudgetRef b, Period current, Instant now) {
-    BudgetAccount acc = new BudgetAccount(b.namespace(), b.name(), current);
+    BudgetAccount acc = new BudgetAccount(b.namespace(), b.name(), current, now);
     EnergyBudgetStatus s = b.stored();
     if (s == null || s.getUsed() == null || s.getPeriod() == null) {
       return acc;
@@ -301,6 +301,11 @@ public final class Ledger {
 
   public BudgetAccount existingAccount(String key) {
     return budgets.get(key);
+  }
+
+  /** The reports present at start have been read; nodes seen from now on are new. */
+  public void warm() {
+    tracker.warm();
   }
 
   public PodDeltaTracker tracker() {

@@ -46,6 +46,7 @@ public class LedgerService {
 
   private Ledger ledger;
   private boolean restored;
+  private boolean warm;
   private final Map<String, String> phases = new HashMap<>();
   private final Map<String, LastWrite> lastWrites = new HashMap<>();
 
@@ -71,7 +72,21 @@ public class LedgerService {
     samples.sort(Comparator.comparing(ReportSample::timestamp));
     long before = ledger.stats().reports - ledger.stats().duplicates;
     for (ReportSample s : samples) {
-      ledger.ingest(s, view);
+      PodDeltaTracker.Result r = ledger.ingest(s, view);
+      if (!r.duplicate() && LOG.isDebugEnabled()) {
+        LOG.debugf(
+            "ledger: node %s seq %s at %s: %d pods, %.3f J%s",
+            s.node(),
+            s.sequence(),
+            s.timestamp(),
+            r.deltas().size(),
+            r.deltas().stream().mapToDouble(PodDelta::joules).sum(),
+            r.newEpoch() ? " (new counter epoch)" : "");
+      }
+    }
+    if (!warm) {
+      ledger.warm();
+      warm = true;
     }
     metrics.reportsIngested(ledger.stats().reports - ledger.stats().duplicates - before);
     Set<String> keys = view.budgets().stream().map(ClusterView::key).collect(Collectors.toSet());
@@ -142,7 +157,7 @@ public class LedgerService {
   }
 
   /** Writes the annotations of every pod whose figures moved enough (see AnnotationPolicy). */
-  public synchronized int annotate() {
+  public synchronized int annotate(ClusterView view) {
     if (ledger == null) {
       return 0;
     }
@@ -153,7 +168,12 @@ public class LedgerService {
       if (AnnotationPolicy.due(
           a, state, now, config.annotationInterval(), config.annotationMinChange())) {
         Map<String, String> values = PodAnnotations.of(a, ledger.checkpoint(a), state);
-        if (annotator.write(a, values, state, now)) {
+        Map<String, String> current =
+            view.pods()
+                .get(a.namespace, a.name)
+                .map(p -> p.getMetadata().getAnnotations())
+                .orElse(null);
+        if (annotator.write(a, values, state, now, current)) {
           writes++;
         }
       }
@@ -231,6 +251,7 @@ public class LedgerService {
   public synchronized void forgetState() {
     ledger = null;
     restored = false;
+    warm = false;
     phases.clear();
     lastWrites.clear();
   }

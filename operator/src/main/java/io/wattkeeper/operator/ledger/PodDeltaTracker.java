@@ -48,6 +48,16 @@ public final class PodDeltaTracker {
 
   private final Map<String, NodeState> nodes = new HashMap<>();
   private final Map<String, Checkpoint> seeds = new HashMap<>();
+  private boolean warm;
+
+  /**
+   * After the first pass over the reports present at start, a node seen for the first time is a new
+   * node (or a new agent): its counters are all new energy, like a new epoch.
+   */
+  public void warm() {
+    warm = true;
+    seeds.clear();
+  }
 
   /** Remembers a restored checkpoint until the pod's node reports for the first time. */
   public void seed(String uid, Checkpoint c) {
@@ -77,8 +87,8 @@ public final class PodDeltaTracker {
         if (base == null) {
           base = ZERO; // new pod on a known node: everything since it started is new
         }
-      } else if (newEpoch) {
-        base = ZERO; // the agent restarted: counters start again from zero
+      } else if (newEpoch || warm) {
+        base = ZERO; // the agent restarted, or a node joined: counters start from zero
       } else {
         Checkpoint c = seeds.remove(p.uid());
         if (c != null && c.node().equals(r.node()) && c.epoch().equals(r.epoch())) {

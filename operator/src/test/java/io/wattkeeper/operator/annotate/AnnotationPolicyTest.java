@@ -65,16 +65,23 @@ class AnnotationPolicyTest {
     a.totals.co2eGrams = 470.1234;
     a.totals.measuredWh = 1000;
     a.budgets = "ns/b";
-    a.intensity = io.wattkeeper.api.carbon.CarbonIntensityTable.builtIn().lookup("DE").orElseThrow();
-    Map<String, String> m = PodAnnotations.of(a, new Checkpoint("n1", "e", 1, 2, 3, 1234.56789, 470.1234, Double.NaN, 1000), null);
+    a.intensity =
+        io.wattkeeper.api.carbon.CarbonIntensityTable.builtIn().lookup("DE").orElseThrow();
+    Map<String, String> m =
+        PodAnnotations.of(
+            a, new Checkpoint("n1", "e", 1, 2, 3, 1234.56789, 470.1234, Double.NaN, 1000), null);
     assertThat(m.get(Api.ANNOTATION_ENERGY_WH)).isEqualTo("1234.568");
     assertThat(m.get(Api.ANNOTATION_CO2E_GRAMS)).isEqualTo("470.123");
     assertThat(m.get(Api.ANNOTATION_POWER_WATTS)).isEqualTo("100");
     assertThat(m.get(Api.ANNOTATION_MEASURED_FRACTION)).isEqualTo("0.81");
-    assertThat(m.get(Api.ANNOTATION_CARBON_INTENSITY)).startsWith(Math.round(a.intensity.gramsPerKWh()) + " gCO2e/kWh; DE; ");
+    assertThat(m.get(Api.ANNOTATION_CARBON_INTENSITY))
+        .startsWith(Math.round(a.intensity.gramsPerKWh()) + " gCO2e/kWh; DE; ");
     assertThat(m.get(Api.ANNOTATION_UPDATED_AT)).isEqualTo("2026-09-15T10:00:00Z");
     assertThat(m.get(Api.ANNOTATION_BUDGETS)).isEqualTo("ns/b");
-    assertThat(m).containsEntry(Api.ANNOTATION_COST, null).containsEntry(Api.ANNOTATION_BUDGET_STATE, null);
-    assertThat(Checkpoint.parse(m.get(Checkpoint.ANNOTATION)).orElseThrow().energyWh()).isEqualTo(1234.56789);
+    assertThat(m)
+        .containsEntry(Api.ANNOTATION_COST, null)
+        .containsEntry(Api.ANNOTATION_BUDGET_STATE, null);
+    assertThat(Checkpoint.parse(m.get(Checkpoint.ANNOTATION)).orElseThrow().energyWh())
+        .isEqualTo(1234.56789);
   }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class BudgetEvaluatorTest {
 
   static final Instant NOW = Instant.parse("2026-09-15T10:00:00Z");
-  static final GridIntensity DE = new GridIntensity("DE", "country", 381, OptionalInt.of(2023), "Ember/OWID");
+  static final GridIntensity DE =
+      new GridIntensity("DE", "country", 381, OptionalInt.of(2023), "Ember/OWID");
 
   static EnergyBudgetSpec spec(String energy, String emissions, String cost, List<Integer> warnAt) {
     return new EnergyBudgetSpec(
@@ -28,7 +29,10 @@ class BudgetEvaluatorTest {
         new EnergyBudgetSpec.Period("Calendar", "Month", null, "Europe/Berlin"),
         new EnergyBudgetSpec.Limits(energy, emissions, cost),
         warnAt,
-        cost == null ? null : new EnergyBudgetSpec.Accounting(null, null, new EnergyBudgetSpec.Pricing("EUR", "0.25")),
+        cost == null
+            ? null
+            : new EnergyBudgetSpec.Accounting(
+                null, null, new EnergyBudgetSpec.Pricing("EUR", "0.25")),
         null,
         null);
   }
@@ -36,24 +40,54 @@ class BudgetEvaluatorTest {
   static BudgetAccount account(ValidationResult v, double kWh, Instant first) {
     Period p = PeriodCalculator.current(v.policy().period(), NOW);
     BudgetAccount acc = new BudgetAccount("team-ml", "llm-serving", p);
-    PodDelta d = new PodDelta("u", "team-ml", "p", "n1", kWh * 3_600_000, 0, 0, kWh * 3_600_000 * 0.9, 100, first, NOW.minusSeconds(10), false);
+    PodDelta d =
+        new PodDelta(
+            "u",
+            "team-ml",
+            "p",
+            "n1",
+            kWh * 3_600_000,
+            0,
+            0,
+            kWh * 3_600_000 * 0.9,
+            100,
+            first,
+            NOW.minusSeconds(10),
+            false);
     acc.charge(d, Charge.of(d, 1.0, DE.gramsPerKWh(), v.policy().pricePerKWh()), DE);
     return acc;
   }
 
-  static BudgetEvaluator.Evaluation eval(EnergyBudgetSpec s, double kWh, EnergyBudgetStatus stored) {
+  static BudgetEvaluator.Evaluation eval(
+      EnergyBudgetSpec s, double kWh, EnergyBudgetStatus stored) {
     ValidationResult v = BudgetValidator.validate(s);
     return BudgetEvaluator.evaluate(
-        new BudgetEvaluator.Input("team-ml", "llm-serving", 3, stored, null, v, account(v, kWh, NOW.minus(Duration.ofDays(10))), 4, NOW, Duration.ofMinutes(5), Duration.ofMinutes(15)));
+        new BudgetEvaluator.Input(
+            "team-ml",
+            "llm-serving",
+            3,
+            stored,
+            null,
+            v,
+            account(v, kWh, NOW.minus(Duration.ofDays(10))),
+            4,
+            NOW,
+            Duration.ofMinutes(5),
+            Duration.ofMinutes(15)));
   }
 
   @Test
   void exceededGivesAQuotaStyleEventAndStatus() {
-    BudgetEvaluator.Evaluation e = eval(spec("500kWh", null, null, List.of(80)), 512, new EnergyBudgetStatus().setPhase("Warning"));
+    BudgetEvaluator.Evaluation e =
+        eval(
+            spec("500kWh", null, null, List.of(80)),
+            512,
+            new EnergyBudgetStatus().setPhase("Warning"));
     assertThat(e.phase()).isEqualTo("Exceeded");
     assertThat(e.event().reason()).isEqualTo("EnergyBudgetExceeded");
     assertThat(e.event().message())
-        .isEqualTo("exceeded energy budget team-ml/llm-serving: used 512kWh, limit 500kWh, resets 2026-10-01 00:00 CEST");
+        .isEqualTo(
+            "exceeded energy budget team-ml/llm-serving: used 512kWh, limit 500kWh, resets 2026-10-01 00:00 CEST");
     EnergyBudgetStatus s = e.status();
     assertThat(s.getMaxPercentUsed()).isEqualTo(102);
     assertThat(s.getPercentUsed().getEnergy()).isEqualTo(102.4);
@@ -68,8 +102,11 @@ class BudgetEvaluatorTest {
     assertThat(s.getCarbonIntensity().getSource()).isEqualTo("Ember/OWID, 2023");
     assertThat(s.getObservedGeneration()).isEqualTo(3);
     assertThat(s.getMatchedPods()).isEqualTo(4);
-    assertThat(s.getConditions()).extracting(Condition::getType).containsExactly("Valid", "Ready", "ThresholdReached", "Exceeded");
-    assertThat(s.getConditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(3));
+    assertThat(s.getConditions())
+        .extracting(Condition::getType)
+        .containsExactly("Valid", "Ready", "ThresholdReached", "Exceeded");
+    assertThat(s.getConditions())
+        .allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(3));
     assertThat(s.getConditions().get(3).getReason()).isEqualTo("EnergyExceeded");
     assertThat(s.getProjected().getExceedsAt()).isNull(); // already exceeded
   }
@@ -85,7 +122,9 @@ class BudgetEvaluatorTest {
     EnergyBudgetSpec s = spec("500kWh", null, null, List.of(50, 80));
     BudgetEvaluator.Evaluation at60 = eval(s, 300, new EnergyBudgetStatus().setPhase("Ok"));
     assertThat(at60.phase()).isEqualTo("Warning");
-    assertThat(at60.event().message()).startsWith("energy budget team-ml/llm-serving reached 50% of its energy limit: used 300kWh, limit 500kWh");
+    assertThat(at60.event().message())
+        .startsWith(
+            "energy budget team-ml/llm-serving reached 50% of its energy limit: used 300kWh, limit 500kWh");
     assertThat(at60.status().getConditions().get(2).getReason()).isEqualTo("Energy50Percent");
     BudgetEvaluator.Evaluation at85 = eval(s, 425, at60.status());
     assertThat(at85.event().reason()).isEqualTo("EnergyBudgetThreshold");
@@ -99,10 +138,16 @@ class BudgetEvaluatorTest {
 
   @Test
   void backToOkAfterAnEditIsANormalEvent() {
-    BudgetEvaluator.Evaluation e = eval(spec("2000kWh", null, null, List.of(80)), 512, new EnergyBudgetStatus().setPhase("Exceeded"));
+    BudgetEvaluator.Evaluation e =
+        eval(
+            spec("2000kWh", null, null, List.of(80)),
+            512,
+            new EnergyBudgetStatus().setPhase("Exceeded"));
     assertThat(e.phase()).isEqualTo("Ok");
     assertThat(e.event().type()).isEqualTo("Normal");
-    assertThat(e.event().message()).isEqualTo("energy budget team-ml/llm-serving is within its limits: used 512kWh, limit 2MWh, resets 2026-10-01 00:00 CEST");
+    assertThat(e.event().message())
+        .isEqualTo(
+            "energy budget team-ml/llm-serving is within its limits: used 512kWh, limit 2MWh, resets 2026-10-01 00:00 CEST");
   }
 
   @Test
@@ -116,7 +161,9 @@ class BudgetEvaluatorTest {
     assertThat(e.status().getUsed().getCost()).isEqualTo("100");
     assertThat(e.status().getDisplay().getCost()).isEqualTo("100/120 EUR");
     assertThat(e.status().getDisplay().getEmissions()).isEqualTo("152kg/150kg");
-    assertThat(e.event().message()).isEqualTo("exceeded energy budget team-ml/llm-serving: used 152kg CO2e, limit 150kg CO2e, resets 2026-10-01 00:00 CEST");
+    assertThat(e.event().message())
+        .isEqualTo(
+            "exceeded energy budget team-ml/llm-serving: used 152kg CO2e, limit 150kg CO2e, resets 2026-10-01 00:00 CEST");
   }
 
   @Test
@@ -133,13 +180,40 @@ class BudgetEvaluatorTest {
     EnergyBudgetSpec bad = spec("500 kwh", null, null, List.of(80));
     ValidationResult v = BudgetValidator.validate(bad);
     BudgetEvaluator.Evaluation e =
-        BudgetEvaluator.evaluate(new BudgetEvaluator.Input("team-ml", "x", 2, null, null, v, null, 0, NOW, Duration.ofMinutes(5), Duration.ofMinutes(15)));
+        BudgetEvaluator.evaluate(
+            new BudgetEvaluator.Input(
+                "team-ml",
+                "x",
+                2,
+                null,
+                null,
+                v,
+                null,
+                0,
+                NOW,
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(15)));
     assertThat(e.phase()).isEqualTo("Invalid");
     assertThat(e.fields()).doesNotContain("used", "display", "history");
     assertThat(e.status().getConditions().get(0).getMessage()).contains("spec.limits.energy");
     assertThat(e.event().reason()).isEqualTo("EnergyBudgetInvalid");
     // Same invalid spec again: no second Event.
-    assertThat(BudgetEvaluator.evaluate(new BudgetEvaluator.Input("team-ml", "x", 2, e.status(), null, v, null, 0, NOW, Duration.ofMinutes(5), Duration.ofMinutes(15))).event()).isNull();
+    assertThat(
+            BudgetEvaluator.evaluate(
+                    new BudgetEvaluator.Input(
+                        "team-ml",
+                        "x",
+                        2,
+                        e.status(),
+                        null,
+                        v,
+                        null,
+                        0,
+                        NOW,
+                        Duration.ofMinutes(5),
+                        Duration.ofMinutes(15)))
+                .event())
+        .isNull();
   }
 
   @Test
@@ -147,7 +221,19 @@ class BudgetEvaluatorTest {
     ValidationResult v = BudgetValidator.validate(spec("500kWh", null, null, List.of(80)));
     BudgetAccount acc = account(v, 10, NOW.minus(Duration.ofHours(2)));
     BudgetEvaluator.Evaluation e =
-        BudgetEvaluator.evaluate(new BudgetEvaluator.Input("team-ml", "x", 1, null, null, v, acc, 3, NOW.plus(Duration.ofMinutes(30)), Duration.ofMinutes(5), Duration.ofMinutes(15)));
+        BudgetEvaluator.evaluate(
+            new BudgetEvaluator.Input(
+                "team-ml",
+                "x",
+                1,
+                null,
+                null,
+                v,
+                acc,
+                3,
+                NOW.plus(Duration.ofMinutes(30)),
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(15)));
     assertThat(e.phase()).isEqualTo("Unknown");
     assertThat(e.status().getConditions().get(1).getReason()).isEqualTo("NoData");
   }
@@ -156,8 +242,15 @@ class BudgetEvaluatorTest {
   void actionsShowEnforcementAndSleepingWorkloads() {
     EnergyBudgetStatus stored =
         new EnergyBudgetStatus()
-            .setEnforcement(new EnergyBudgetStatus.EnforcementStatus().setActiveActions(List.of("ScaleToZero", "DenyNewPods")))
-            .setIdle(new EnergyBudgetStatus.IdleStatus().setSleeping(List.of(new EnergyBudgetStatus.SleepingWorkload(), new EnergyBudgetStatus.SleepingWorkload())));
+            .setEnforcement(
+                new EnergyBudgetStatus.EnforcementStatus()
+                    .setActiveActions(List.of("ScaleToZero", "DenyNewPods")))
+            .setIdle(
+                new EnergyBudgetStatus.IdleStatus()
+                    .setSleeping(
+                        List.of(
+                            new EnergyBudgetStatus.SleepingWorkload(),
+                            new EnergyBudgetStatus.SleepingWorkload())));
     assertThat(Display.actions(stored)).isEqualTo("ScaleToZero,DenyNewPods,Sleeping:2");
     assertThat(Display.actions(null)).isEqualTo("None");
   }
@@ -168,6 +261,7 @@ class BudgetEvaluatorTest {
     Condition valid = first.getConditions().get(0);
     valid.setLastTransitionTime("2026-09-01T00:00:00Z");
     EnergyBudgetStatus second = eval(spec("500kWh", null, null, List.of(80)), 110, first).status();
-    assertThat(second.getConditions().get(0).getLastTransitionTime()).isEqualTo("2026-09-01T00:00:00Z");
+    assertThat(second.getConditions().get(0).getLastTransitionTime())
+        .isEqualTo("2026-09-01T00:00:00Z");
   }
 }

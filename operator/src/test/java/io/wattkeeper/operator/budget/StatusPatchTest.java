@@ -18,18 +18,24 @@ class StatusPatchTest {
             .setPhase("Ok")
             .setProjected(new EnergyBudgetStatus.Projected().setExceedsAt("x"))
             .setIdle(new EnergyBudgetStatus.IdleStatus().setEnergySavedWh(5.0))
-            .setEnforcement(new EnergyBudgetStatus.EnforcementStatus().setActiveActions(List.of("DenyNewPods")))
+            .setEnforcement(
+                new EnergyBudgetStatus.EnforcementStatus().setActiveActions(List.of("DenyNewPods")))
             .setHistory(List.of(new EnergyBudgetStatus.HistoryEntry().setEnergyWh(1.0)));
     EnergyBudgetStatus desired =
         new EnergyBudgetStatus()
             .setPhase("Warning")
-            .setHistory(List.of(new EnergyBudgetStatus.HistoryEntry().setEnergyWh(2.0), new EnergyBudgetStatus.HistoryEntry().setEnergyWh(1.0)));
+            .setHistory(
+                List.of(
+                    new EnergyBudgetStatus.HistoryEntry().setEnergyWh(2.0),
+                    new EnergyBudgetStatus.HistoryEntry().setEnergyWh(1.0)));
     ArrayNode ops = StatusPatch.ops(current, desired, BudgetEvaluator.OWNED);
     List<String> paths = new ArrayList<>();
     for (JsonNode op : ops) {
       paths.add(op.get("op").asText() + " " + op.get("path").asText());
     }
-    assertThat(paths).containsExactlyInAnyOrder("add /status/phase", "add /status/history", "remove /status/projected");
+    assertThat(paths)
+        .containsExactlyInAnyOrder(
+            "add /status/phase", "add /status/history", "remove /status/projected");
     assertThat(ops.toString()).doesNotContain("idle").doesNotContain("enforcement");
     // Lists travel whole, never merged: a server that appends on merge cannot duplicate them.
     JsonNode history = ops.findValue("value");
@@ -40,6 +46,11 @@ class StatusPatchTest {
   @Test
   void nothingToDoWhenUnchanged() {
     EnergyBudgetStatus s = new EnergyBudgetStatus().setPhase("Ok").setMatchedPods(3);
-    assertThat(StatusPatch.ops(s, new EnergyBudgetStatus().setPhase("Ok").setMatchedPods(3), BudgetEvaluator.OWNED)).isEmpty();
+    assertThat(
+            StatusPatch.ops(
+                s,
+                new EnergyBudgetStatus().setPhase("Ok").setMatchedPods(3),
+                BudgetEvaluator.OWNED))
+        .isEmpty();
   }
 }

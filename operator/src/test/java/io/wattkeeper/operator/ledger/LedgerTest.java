@@ -111,7 +111,8 @@ class LedgerTest {
     assertThat(u1.co2eGrams).isCloseTo(150, within(1e-9));
     assertThat(u1.cost).isCloseTo(0.30, within(1e-9));
     assertThat(u2.energyWh).isCloseTo(1200, within(1e-9)); // operator default PUE
-    assertThat(u2.co2eGrams).isCloseTo(1.2 * CarbonIntensityTable.WORLD_AVERAGE.gramsPerKWh(), within(1e-6));
+    assertThat(u2.co2eGrams)
+        .isCloseTo(1.2 * CarbonIntensityTable.WORLD_AVERAGE.gramsPerKWh(), within(1e-6));
     assertThat(Double.isNaN(u2.cost)).isTrue();
     PodAccount pod = l.pods().get("a");
     assertThat(pod.budgets).isEqualTo("ns/a-first,ns/b-second");
@@ -167,8 +168,14 @@ class LedgerTest {
     // What is durable: the status written now and the pod's checkpoint annotation.
     EnergyBudgetStatus stored =
         new EnergyBudgetStatus()
-            .setPeriod(new EnergyBudgetStatus.PeriodStatus().setStart("2026-09-01T00:00:00+02:00").setEnd("2026-10-01T00:00:00+02:00"))
-            .setUsed(new EnergyBudgetStatus.Used().setEnergyWh(l.account(b, t).used().energyWh).setCo2eGrams(1.0));
+            .setPeriod(
+                new EnergyBudgetStatus.PeriodStatus()
+                    .setStart("2026-09-01T00:00:00+02:00")
+                    .setEnd("2026-10-01T00:00:00+02:00"))
+            .setUsed(
+                new EnergyBudgetStatus.Used()
+                    .setEnergyWh(l.account(b, t).used().energyWh)
+                    .setCo2eGrams(1.0));
     Checkpoint cp = l.checkpoint(l.pods().get("a"));
     // One more report is processed but not persisted, then the operator dies.
     l.ingest(report("n1", "e", seq, t, p("a", watts * 15 * (seq - 1))), c);
@@ -198,7 +205,10 @@ class LedgerTest {
     FakeCluster c = new FakeCluster();
     EnergyBudgetStatus stored =
         new EnergyBudgetStatus()
-            .setPeriod(new EnergyBudgetStatus.PeriodStatus().setStart("2026-08-01T00:00:00+02:00").setEnd("2026-09-01T00:00:00+02:00"))
+            .setPeriod(
+                new EnergyBudgetStatus.PeriodStatus()
+                    .setStart("2026-08-01T00:00:00+02:00")
+                    .setEnd("2026-09-01T00:00:00+02:00"))
             .setUsed(new EnergyBudgetStatus.Used().setEnergyWh(12000.0).setCo2eGrams(5.0));
     Ledger.BudgetRef b = c.add("b", spec(null, null, null, null), stored);
     BudgetAccount acc = new Ledger(1.0, 6, table()).account(b, T0);

@@ -17,6 +17,7 @@ final class Samples {
   }
 
   static ReportSample report(String node, String epoch, long seq, Instant ts, PodCounters... pods) {
-    return new ReportSample(node, epoch, seq, ts, 15, true, true, true, new ArrayList<>(List.of(pods)));
+    return new ReportSample(
+        node, epoch, seq, ts, 15, true, true, true, new ArrayList<>(List.of(pods)));
   }
 }

@@ -25,7 +25,9 @@ public final class AnnotationPolicy {
     if (!Objects.equals(state, a.writtenState) || !Objects.equals(a.budgets, a.writtenBudgets)) {
       return true;
     }
-    if (!a.dirty || now.isBefore(a.writtenAt.plus(interval))) {
+    // Interval in report time: the cadence follows the data (and a fake clock in tests).
+    Instant since = a.writtenUpdatedAt != null ? a.writtenUpdatedAt : a.writtenAt;
+    if (!a.dirty || a.updatedAt.isBefore(since.plus(interval))) {
       return false;
     }
     return moved(a.totals.energyWh, a.writtenEnergyWh, minChange)

@@ -86,6 +86,7 @@ public class PodAnnotator {
       }
     }
     a.writtenAt = now;
+    a.writtenUpdatedAt = a.updatedAt;
     a.writtenEnergyWh = a.totals.energyWh;
     a.writtenCo2eGrams = a.totals.co2eGrams;
     a.writtenCost = a.totals.cost;

@@ -50,7 +50,10 @@ public class LedgerService {
   private final Map<String, String> phases = new HashMap<>();
   private final Map<String, LastWrite> lastWrites = new HashMap<>();
 
-  private record LastWrite(Instant at, String phase, long generation, EnergyBudgetStatus status) {}
+  private final Map<String, Instant> dataAt = new HashMap<>();
+
+  private record LastWrite(
+      Instant at, String phase, long generation, EnergyBudgetStatus status, Instant dataAt) {}
 
   /** Brings the ledger up to date with every report the cache holds. */
   public synchronized void catchUp(ClusterView view) {
@@ -92,6 +95,7 @@ public class LedgerService {
     Set<String> keys = view.budgets().stream().map(ClusterView::key).collect(Collectors.toSet());
     ledger.sweep(nodes, keys, view);
     phases.keySet().retainAll(keys);
+    dataAt.keySet().retainAll(keys);
     lastWrites.keySet().retainAll(keys);
     metrics.retain(keys);
     Instant now = clock.instant();
@@ -133,27 +137,51 @@ public class LedgerService {
                 config.staleAfter(),
                 config.forecastMinElapsed()));
     phases.put(ClusterView.key(b), e.phase());
+    if (acc != null && acc.lastSampleAt() != null) {
+      dataAt.put(ClusterView.key(b), acc.lastSampleAt());
+    }
     return e;
   }
 
   /**
-   * Whether to write now: always for a new phase, a new generation or an Event; otherwise at most
-   * once per status interval. Returns the wait when not.
+   * Whether to write now. New usage is written at most once per status interval of report time (the
+   * cadence follows the reports, and tests with a fake clock are deterministic); a new phase,
+   * generation or period, an Event, the first data, or a change without new usage (matched pods,
+   * forecast) is written at once. Returns the wait when held back.
    */
   public synchronized Optional<Duration> holdBack(EnergyBudget b, BudgetEvaluator.Evaluation e) {
-    LastWrite w = lastWrites.get(ClusterView.key(b));
+    String key = ClusterView.key(b);
+    LastWrite w = lastWrites.get(key);
     long gen = b.getMetadata().getGeneration() == null ? 0 : b.getMetadata().getGeneration();
-    if (w == null || !w.phase().equals(e.phase()) || w.generation() != gen || e.event() != null) {
+    if (w == null
+        || !w.phase().equals(e.phase())
+        || w.generation() != gen
+        || e.event() != null
+        || !samePeriod(w.status(), e.status())) {
       return Optional.empty();
     }
-    Instant next = w.at().plus(config.statusInterval());
-    Instant now = clock.instant();
-    return now.isBefore(next) ? Optional.of(Duration.between(now, next)) : Optional.empty();
+    Instant data = dataAt.get(key);
+    if (data == null || data.equals(w.dataAt())) {
+      // No new usage: whatever changed (matched pods, the clock's forecast) is rare; write it.
+      return Optional.empty();
+    }
+    if (w.dataAt() == null || !data.isBefore(w.dataAt().plus(config.statusInterval()))) {
+      return Optional.empty();
+    }
+    return Optional.of(config.statusInterval());
+  }
+
+  private static boolean samePeriod(EnergyBudgetStatus a, EnergyBudgetStatus b) {
+    String pa = a == null || a.getPeriod() == null ? null : a.getPeriod().getStart();
+    String pb = b == null || b.getPeriod() == null ? null : b.getPeriod().getStart();
+    return java.util.Objects.equals(pa, pb);
   }
 
   public synchronized void written(EnergyBudget b, BudgetEvaluator.Evaluation e) {
     long gen = b.getMetadata().getGeneration() == null ? 0 : b.getMetadata().getGeneration();
-    lastWrites.put(ClusterView.key(b), new LastWrite(clock.instant(), e.phase(), gen, e.status()));
+    String key = ClusterView.key(b);
+    lastWrites.put(
+        key, new LastWrite(clock.instant(), e.phase(), gen, e.status(), dataAt.get(key)));
   }
 
   /** Writes the annotations of every pod whose figures moved enough (see AnnotationPolicy). */
@@ -220,6 +248,8 @@ public class LedgerService {
       // What the annotations say now: no write until a figure really moves.
       a.labels = p.getMetadata().getLabels();
       a.writtenAt = now;
+      a.writtenUpdatedAt = parseTime(ann.get(Api.ANNOTATION_UPDATED_AT));
+      a.updatedAt = a.writtenUpdatedAt;
       a.writtenEnergyWh = c.get().energyWh();
       a.writtenCo2eGrams = c.get().co2eGrams();
       a.writtenCost = c.get().cost();
@@ -233,6 +263,14 @@ public class LedgerService {
     }
     if (n > 0) {
       LOG.infof("ledger restored %d pods from their checkpoint annotations", n);
+    }
+  }
+
+  private static Instant parseTime(String s) {
+    try {
+      return s == null ? null : Instant.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
     }
   }
 
@@ -253,6 +291,7 @@ public class LedgerService {
     restored = false;
     warm = false;
     phases.clear();
+    dataAt.clear();
     lastWrites.clear();
   }
 
@@ -296,6 +335,13 @@ public class LedgerService {
   public synchronized Optional<UsageTotals> used(String namespace, String name) {
     BudgetAccount acc = ledger == null ? null : ledger.existingAccount(namespace + "/" + name);
     return acc == null ? Optional.empty() : Optional.of(acc.used());
+  }
+
+  /** Timestamp of the newest report of a node the ledger has used. */
+  public synchronized Optional<Instant> lastReport(String node) {
+    return ledger == null
+        ? Optional.empty()
+        : Optional.ofNullable(ledger.tracker().lastReport(node));
   }
 
   public synchronized int trackedPods() {

@@ -31,6 +31,10 @@ public final class PodAccount {
 
   // What the annotations say now (null writtenAt: never written by this process).
   public Instant writtenAt;
+
+  /** The report time of the figures last written. */
+  public Instant writtenUpdatedAt;
+
   public double writtenEnergyWh;
   public double writtenCo2eGrams;
   public double writtenCost = Double.NaN;

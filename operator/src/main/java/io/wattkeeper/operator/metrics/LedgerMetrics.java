@@ -28,7 +28,7 @@ public class LedgerMetrics {
 
   private final Map<String, AtomicReference<Double>> values = new ConcurrentHashMap<>();
   private final Map<String, List<Meter.Id>> byBudget = new ConcurrentHashMap<>();
-  private final AtomicReference<Double> lag = new AtomicReference<>(Double.NaN);
+  private final AtomicReference<Double> lag = new AtomicReference<>(0.0);
   private Counter errors;
   private Counter reports;
 
@@ -36,6 +36,7 @@ public class LedgerMetrics {
   void init() {
     Gauge.builder("wattkeeper.ledger.lag.seconds", lag, AtomicReference::get)
         .description("Seconds since the oldest of the nodes' latest reports that the ledger used")
+        .strongReference(true)
         .register(registry);
     errors =
         Counter.builder("wattkeeper.reconcile.errors")
@@ -119,7 +120,11 @@ public class LedgerMetrics {
             probe.toString(),
             k -> {
               AtomicReference<Double> h = new AtomicReference<>(v);
-              Gauge g = Gauge.builder(name, h, AtomicReference::get).tags(tags).register(registry);
+              Gauge g =
+                  Gauge.builder(name, h, AtomicReference::get)
+                      .tags(tags)
+                      .strongReference(true)
+                      .register(registry);
               byBudget.computeIfAbsent(budgetKey, x -> new ArrayList<>()).add(g.getId());
               return h;
             });

@@ -42,9 +42,12 @@ class AnnotationPolicyTest {
   void atMostOncePerIntervalAndOnlyWhenMovedOnePercent() {
     PodAccount a = written(1000);
     a.totals.energyWh = 1020;
+    a.updatedAt = T.plusSeconds(59); // data 59 s newer than what was written
     assertThat(AnnotationPolicy.due(a, null, T.plusSeconds(59), MIN, 0.01)).isFalse();
+    a.updatedAt = T.plusSeconds(60);
     assertThat(AnnotationPolicy.due(a, null, T.plusSeconds(60), MIN, 0.01)).isTrue();
     a.totals.energyWh = 1009; // 0.9%
+    a.updatedAt = T.plusSeconds(600);
     assertThat(AnnotationPolicy.due(a, null, T.plusSeconds(600), MIN, 0.01)).isFalse();
     a.watts = 102; // power moved 2%
     assertThat(AnnotationPolicy.due(a, null, T.plusSeconds(600), MIN, 0.01)).isTrue();

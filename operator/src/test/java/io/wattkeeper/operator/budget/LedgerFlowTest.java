@@ -39,6 +39,7 @@ class LedgerFlowTest {
   @Test
   void reportsOverTimeBecomeAnnotationsStatusEventsMetricsAndCsv() {
     Fixtures f = new Fixtures(client);
+    clock.set(T0); // the clock is shared: set it before any object exists
     f.namespace(NS);
     f.node("flow-n1", Map.of("topology.kubernetes.io/region", "eu-west-3"), Map.of());
     Pod pod = f.pod(NS, "trainer", "flow-n1", Map.of("app", "trainer"));

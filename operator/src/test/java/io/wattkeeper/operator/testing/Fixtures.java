@@ -87,6 +87,13 @@ public final class Fixtures {
     return client.resources(EnergyBudget.class).inNamespace(ns).resource(b).create();
   }
 
+  /** Waits until the operator has written the budget's status once: it is up and watching. */
+  public void awaitReconciled(String ns, String name) {
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> budget(ns, name) != null && budget(ns, name).getStatus() != null);
+  }
+
   public EnergyBudget budget(String ns, String name) {
     return client.resources(EnergyBudget.class).inNamespace(ns).withName(name).get();
   }

@@ -20,8 +20,11 @@ public interface LedgerConfig {
   @WithDefault("0.01")
   double annotationMinChange();
 
-  /** Budget status is written at most this often, except on phase or spec changes. */
-  @WithDefault("15s")
+  /**
+   * New usage reaches budget status at most this often (report time); phase, spec and period
+   * changes are written at once.
+   */
+  @WithDefault("60s")
   Duration statusInterval();
 
   /** Closed periods kept in status.history. */

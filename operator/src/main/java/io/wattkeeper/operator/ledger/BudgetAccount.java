@@ -109,8 +109,7 @@ public final class BudgetAccount {
   }
 
   private void reset() {
-    UsageTotals fresh = new UsageTotals();
-    used.cpuWh = fresh.cpuWh;
+    used.cpuWh = 0;
     used.memoryWh = 0;
     used.gpuWh = 0;
     used.energyWh = 0;
@@ -151,10 +150,6 @@ public final class BudgetAccount {
     if (firstSampleAt == null || at.isBefore(firstSampleAt)) {
       firstSampleAt = at;
     }
-  }
-
-  public void touched(Instant at) {
-    lastSampleAt = max(lastSampleAt, at);
   }
 
   private Bucket bucketFor(Instant t) {

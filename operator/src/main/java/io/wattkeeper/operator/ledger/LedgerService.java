@@ -51,6 +51,10 @@ public class LedgerService {
   private final Map<String, LastWrite> lastWrites = new HashMap<>();
 
   private final Map<String, Instant> dataAt = new HashMap<>();
+  // Report resourceVersions already read: a reconciliation re-reads only the reports that changed.
+  private final Map<String, String> reportVersions = new HashMap<>();
+  // Something an annotation could show changed since the last annotation pass.
+  private boolean annotationsPending;
 
   private record LastWrite(
       Instant at, String phase, long generation, EnergyBudgetStatus status, Instant dataAt) {}
@@ -69,9 +73,19 @@ public class LedgerService {
     view.reports()
         .forEach(
             r -> {
-              nodes.add(r.getMetadata().getName());
+              String node = r.getMetadata().getName();
+              nodes.add(node);
+              String version = r.getMetadata().getResourceVersion();
+              if (version != null && version.equals(reportVersions.get(node))) {
+                return;
+              }
+              reportVersions.put(node, version);
               ReportSample.from(r).ifPresent(samples::add);
             });
+    reportVersions.keySet().retainAll(nodes);
+    if (!samples.isEmpty()) {
+      annotationsPending = true;
+    }
     samples.sort(Comparator.comparing(ReportSample::timestamp));
     long before = ledger.stats().reports - ledger.stats().duplicates;
     for (ReportSample s : samples) {
@@ -136,7 +150,9 @@ public class LedgerService {
                 now,
                 config.staleAfter(),
                 config.forecastMinElapsed()));
-    phases.put(ClusterView.key(b), e.phase());
+    if (!e.phase().equals(phases.put(ClusterView.key(b), e.phase()))) {
+      annotationsPending = true; // budget-state on pods may change
+    }
     if (acc != null && acc.lastSampleAt() != null) {
       dataAt.put(ClusterView.key(b), acc.lastSampleAt());
     }
@@ -186,9 +202,10 @@ public class LedgerService {
 
   /** Writes the annotations of every pod whose figures moved enough (see AnnotationPolicy). */
   public synchronized int annotate(ClusterView view) {
-    if (ledger == null) {
+    if (ledger == null || !annotationsPending) {
       return 0;
     }
+    annotationsPending = false;
     Instant now = clock.instant();
     int writes = 0;
     for (PodAccount a : ledger.pods().values()) {
@@ -203,6 +220,8 @@ public class LedgerService {
                 .orElse(null);
         if (annotator.write(a, values, state, now, current)) {
           writes++;
+        } else {
+          annotationsPending = true; // failed: try again on the next pass
         }
       }
     }
@@ -292,6 +311,8 @@ public class LedgerService {
     warm = false;
     phases.clear();
     dataAt.clear();
+    reportVersions.clear();
+    annotationsPending = false;
     lastWrites.clear();
   }
 

@@ -5,6 +5,7 @@ import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.HistoryEntry;
 import io.wattkeeper.operator.budget.Period;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -98,8 +99,8 @@ public final class BudgetAccount {
       return; // the clock went back (or a late report): keep the newer period
     }
     HistoryEntry h = close.apply(used.copy());
-    h.setStart(period.startZoned().toOffsetDateTime().toString());
-    h.setEnd(period.endZoned().toOffsetDateTime().toString());
+    h.setStart(period.startZoned().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+    h.setEnd(period.endZoned().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     history.add(0, h);
     while (history.size() > keep) {
       history.remove(history.size() - 1);

@@ -87,7 +87,7 @@ class DstRolloverTest {
               assertThat(s.getDisplay().getResetsAt()).isEqualTo("2026-10-26 00:00 CET");
               assertThat(s.getHistory()).hasSize(1);
               assertThat(s.getHistory().get(0).getEnergyWh()).isEqualTo(100.0);
-              assertThat(s.getHistory().get(0).getStart()).isEqualTo("2026-10-24T00:00+02:00");
+              assertThat(s.getHistory().get(0).getStart()).isEqualTo("2026-10-24T00:00:00+02:00");
               assertThat(s.getHistory().get(0).getMaxPercentUsed()).isEqualTo(10);
             });
     // 22:30 CET (21:30 UTC) Sunday is still the same day: 24.5 hours after it began.

@@ -148,7 +148,7 @@ class LedgerTest {
     assertThat(acc.history().get(0).getEnergyWh()).isEqualTo(9000.0);
     assertThat(acc.history().get(0).getMaxPercentUsed()).isEqualTo(90);
     assertThat(acc.history().get(0).getExceeded()).isFalse();
-    assertThat(acc.history().get(0).getStart()).isEqualTo("2026-09-01T00:00+02:00");
+    assertThat(acc.history().get(0).getStart()).isEqualTo("2026-09-01T00:00:00+02:00");
   }
 
   @Test

@@ -16,6 +16,8 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReport;
+import io.wattkeeper.api.validation.BudgetValidator;
+import io.wattkeeper.api.validation.ValidationResult;
 import io.wattkeeper.operator.carbon.CarbonConfig;
 import io.wattkeeper.operator.ledger.ClusterView;
 import io.wattkeeper.operator.ledger.LedgerService;
@@ -26,9 +28,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -136,7 +140,27 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
         },
         name -> nodes.get(new ResourceID(name)),
         budgets.list().toList(),
-        carbon.defaultZone());
+        carbon.defaultZone(),
+        this::validate);
+  }
+
+  private record Validated(Long generation, ValidationResult result) {}
+
+  // Every reconciliation sees every budget: validate each spec once per generation.
+  private final Map<String, Validated> validated = new ConcurrentHashMap<>();
+
+  private ValidationResult validate(EnergyBudget b) {
+    String uid = b.getMetadata().getUid() == null ? ClusterView.key(b) : b.getMetadata().getUid();
+    Long gen = b.getMetadata().getGeneration();
+    Validated v = validated.get(uid);
+    if (v == null || gen == null || !gen.equals(v.generation())) {
+      v = new Validated(gen, BudgetValidator.validate(b.getSpec()));
+      if (validated.size() > 10_000) {
+        validated.clear(); // deleted budgets: bound the cache simply
+      }
+      validated.put(uid, v);
+    }
+    return v.result();
   }
 
   @Override

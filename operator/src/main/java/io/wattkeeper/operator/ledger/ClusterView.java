@@ -47,13 +47,24 @@ public final class ClusterView implements Ledger.Cluster {
       Function<String, Optional<Node>> nodes,
       List<EnergyBudget> budgets,
       Optional<String> defaultZone) {
+    this(reports, pods, nodes, budgets, defaultZone, b -> BudgetValidator.validate(b.getSpec()));
+  }
+
+  /** {@code validator} lets the caller cache validation per budget generation. */
+  public ClusterView(
+      Supplier<Stream<NodeEnergyReport>> reports,
+      Pods pods,
+      Function<String, Optional<Node>> nodes,
+      List<EnergyBudget> budgets,
+      Optional<String> defaultZone,
+      Function<EnergyBudget, ValidationResult> validator) {
     this.reports = reports;
     this.pods = pods;
     this.nodes = nodes;
     this.budgets = budgets;
     this.defaultZone = defaultZone;
     for (EnergyBudget b : budgets) {
-      ValidationResult v = BudgetValidator.validate(b.getSpec());
+      ValidationResult v = validator.apply(b);
       validation.put(key(b), v);
       if (v.valid()) {
         byNamespace

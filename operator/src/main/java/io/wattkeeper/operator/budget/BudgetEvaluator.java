@@ -66,8 +66,16 @@ public final class BudgetEvaluator {
       Duration staleAfter,
       Duration forecastMinElapsed) {}
 
+  /**
+   * @param resetsAt end of the current calendar period; null for rolling windows and invalid specs
+   *     (nothing resets)
+   */
   public record Evaluation(
-      EnergyBudgetStatus status, Set<String> fields, String phase, BudgetEvent event) {}
+      EnergyBudgetStatus status,
+      Set<String> fields,
+      String phase,
+      BudgetEvent event,
+      Instant resetsAt) {}
 
   private BudgetEvaluator() {}
 
@@ -94,7 +102,7 @@ public final class BudgetEvaluator {
               ? null
               : new BudgetEvent(
                   "Warning", "EnergyBudgetInvalid", "invalid energy budget " + who + ": " + msg);
-      return new Evaluation(s, OWNED_WHEN_INVALID, INVALID, ev);
+      return new Evaluation(s, OWNED_WHEN_INVALID, INVALID, ev, null);
     }
 
     BudgetPolicy p = in.validation().policy();
@@ -237,7 +245,7 @@ public final class BudgetEvaluator {
     s.setHistory(h.isEmpty() ? null : h);
 
     BudgetEvent ev = event(who, previous, phase, prevConds, threshold, p, used, pct, resets, in);
-    return new Evaluation(s, OWNED, phase, ev);
+    return new Evaluation(s, OWNED, phase, ev, period.rolling() ? null : period.end());
   }
 
   private static BudgetEvent event(

@@ -25,8 +25,6 @@ import io.wattkeeper.operator.metrics.LedgerMetrics;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -193,9 +191,9 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
     if (wait.isPresent() && wait.get().compareTo(next) < 0) {
       next = wait.get();
     }
-    if (e.status().getPeriod() != null && e.status().getPeriod().getEnd() != null) {
-      Instant end = OffsetDateTime.parse(e.status().getPeriod().getEnd()).toInstant();
-      Duration toEnd = Duration.between(clock.instant(), end);
+    if (e.resetsAt() != null) {
+      // Wake up just after the calendar period ends, to roll over without waiting for data.
+      Duration toEnd = Duration.between(clock.instant(), e.resetsAt());
       if (!toEnd.isNegative() && toEnd.compareTo(next) < 0) {
         next = toEnd.plusSeconds(1);
       }

@@ -9,6 +9,7 @@ import io.wattkeeper.operator.annotate.AnnotationPolicy;
 import io.wattkeeper.operator.annotate.PodAnnotations;
 import io.wattkeeper.operator.annotate.PodAnnotator;
 import io.wattkeeper.operator.budget.BudgetEvaluator;
+import io.wattkeeper.operator.budget.StatusCadence;
 import io.wattkeeper.operator.carbon.IntensityResolver;
 import io.wattkeeper.operator.metrics.LedgerMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,7 +58,12 @@ public class LedgerService {
   private boolean annotationsPending;
 
   private record LastWrite(
-      Instant at, String phase, long generation, EnergyBudgetStatus status, Instant dataAt) {}
+      Instant at,
+      String phase,
+      long generation,
+      EnergyBudgetStatus status,
+      Instant dataAt,
+      Instant resetsAt) {}
 
   /** Brings the ledger up to date with every report the cache holds. */
   public synchronized void catchUp(ClusterView view) {
@@ -159,45 +165,37 @@ public class LedgerService {
     return e;
   }
 
-  /**
-   * Whether to write now. New usage is written at most once per status interval of report time (the
-   * cadence follows the reports, and tests with a fake clock are deterministic); a new phase,
-   * generation or period, an Event, the first data, or a change without new usage (matched pods,
-   * forecast) is written at once. Returns the wait when held back.
-   */
+  /** Whether to write now (see {@link StatusCadence}). Returns the wait when held back. */
   public synchronized Optional<Duration> holdBack(EnergyBudget b, BudgetEvaluator.Evaluation e) {
     String key = ClusterView.key(b);
     LastWrite w = lastWrites.get(key);
     long gen = b.getMetadata().getGeneration() == null ? 0 : b.getMetadata().getGeneration();
-    if (w == null
-        || !w.phase().equals(e.phase())
-        || w.generation() != gen
-        || e.event() != null
-        || !samePeriod(w.status(), e.status())) {
-      return Optional.empty();
-    }
-    Instant data = dataAt.get(key);
-    if (data == null || data.equals(w.dataAt())) {
-      // No new usage: whatever changed (matched pods, the clock's forecast) is rare; write it.
-      return Optional.empty();
-    }
-    if (w.dataAt() == null || !data.isBefore(w.dataAt().plus(config.statusInterval()))) {
-      return Optional.empty();
-    }
-    return Optional.of(config.statusInterval());
-  }
-
-  private static boolean samePeriod(EnergyBudgetStatus a, EnergyBudgetStatus b) {
-    String pa = a == null || a.getPeriod() == null ? null : a.getPeriod().getStart();
-    String pb = b == null || b.getPeriod() == null ? null : b.getPeriod().getStart();
-    return java.util.Objects.equals(pa, pb);
+    return StatusCadence.holdBack(
+        w == null
+            ? null
+            : new StatusCadence.Last(
+                w.at(),
+                w.phase(),
+                w.generation(),
+                w.dataAt(),
+                w.resetsAt(),
+                w.status().getMatchedPods()),
+        e.phase(),
+        gen,
+        e.event() != null,
+        e.resetsAt(),
+        dataAt.get(key),
+        e.status().getMatchedPods(),
+        clock.instant(),
+        config.statusInterval());
   }
 
   public synchronized void written(EnergyBudget b, BudgetEvaluator.Evaluation e) {
     long gen = b.getMetadata().getGeneration() == null ? 0 : b.getMetadata().getGeneration();
     String key = ClusterView.key(b);
     lastWrites.put(
-        key, new LastWrite(clock.instant(), e.phase(), gen, e.status(), dataAt.get(key)));
+        key,
+        new LastWrite(clock.instant(), e.phase(), gen, e.status(), dataAt.get(key), e.resetsAt()));
   }
 
   /** Writes the annotations of every pod whose figures moved enough (see AnnotationPolicy). */

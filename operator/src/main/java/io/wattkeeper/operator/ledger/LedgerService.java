@@ -95,7 +95,18 @@ public class LedgerService {
     samples.sort(Comparator.comparing(ReportSample::timestamp));
     long before = ledger.stats().reports - ledger.stats().duplicates;
     for (ReportSample s : samples) {
-      PodDeltaTracker.Result r = ledger.ingest(s, view);
+      PodDeltaTracker.Result r;
+      try {
+        r = ledger.ingest(s, view);
+      } catch (RuntimeException e) {
+        // One unreadable report must not stop every budget; it is skipped until it changes.
+        LOG.warnf(
+            e,
+            "ledger: report of node %s (seq %s) could not be used; skipped",
+            s.node(),
+            s.sequence());
+        continue;
+      }
       if (!r.duplicate() && LOG.isDebugEnabled()) {
         LOG.debugf(
             "ledger: node %s seq %s at %s: %d pods, %.3f J%s",

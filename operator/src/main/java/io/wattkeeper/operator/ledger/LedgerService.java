@@ -345,36 +345,10 @@ public class LedgerService {
     return Optional.of(new UsageSnapshot(namespace, name, acc.period(), acc.pue, rows));
   }
 
-  /** Read-only view for tests and diagnostics. */
-  public synchronized Ledger.Stats stats() {
-    return ledger == null ? new Ledger.Stats() : ledger.stats();
-  }
-
-  public synchronized Optional<PodAccountView> pod(String uid) {
-    if (ledger == null || !ledger.pods().containsKey(uid)) {
-      return Optional.empty();
-    }
-    PodAccount a = ledger.pods().get(uid);
-    return Optional.of(new PodAccountView(a.totals.energyWh, a.totals.co2eGrams, a.budgets));
-  }
-
-  /** A pod's totals as the ledger holds them. */
-  public record PodAccountView(double energyWh, double co2eGrams, String budgets) {}
-
-  /** Current period usage of a budget, for tests and diagnostics. */
-  public synchronized Optional<UsageTotals> used(String namespace, String name) {
-    BudgetAccount acc = ledger == null ? null : ledger.existingAccount(namespace + "/" + name);
-    return acc == null ? Optional.empty() : Optional.of(acc.used());
-  }
-
   /** Timestamp of the newest report of a node the ledger has used. */
   public synchronized Optional<Instant> lastReport(String node) {
     return ledger == null
         ? Optional.empty()
         : Optional.ofNullable(ledger.tracker().lastReport(node));
-  }
-
-  public synchronized int trackedPods() {
-    return ledger == null ? 0 : ledger.tracker().trackedPods();
   }
 }

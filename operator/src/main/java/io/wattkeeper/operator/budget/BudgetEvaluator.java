@@ -300,7 +300,8 @@ public final class BudgetEvaluator {
                     + who
                     + ": no energy report for its "
                     + in.matchedPods()
-                    + " pods within "
+                    + (in.matchedPods() == 1 ? " pod" : " pods")
+                    + " within "
                     + Display.duration(in.staleAfter())
                     + "; usage is unknown")
             : null;

@@ -56,7 +56,6 @@ public final class PodDeltaTracker {
    */
   public void warm() {
     warm = true;
-    seeds.clear();
   }
 
   /** Remembers a restored checkpoint until the pod's node reports for the first time. */
@@ -87,13 +86,15 @@ public final class PodDeltaTracker {
         if (base == null) {
           base = ZERO; // new pod on a known node: everything since it started is new
         }
-      } else if (newEpoch || warm) {
-        base = ZERO; // the agent restarted, or a node joined: counters start from zero
+      } else if (newEpoch) {
+        base = ZERO; // the agent restarted: counters start again from zero
       } else {
         Checkpoint c = seeds.remove(p.uid());
         if (c != null && c.node().equals(r.node()) && c.epoch().equals(r.epoch())) {
           base = new double[] {c.cpuJoules(), c.memoryJoules(), c.gpuJoules()};
           podOnly = true;
+        } else if (warm) {
+          base = ZERO; // a node that joined after the start: everything it reports is new
         } else {
           base = cur; // operator just started, nothing known: this report is the base
         }

@@ -201,4 +201,17 @@ class PodDeltaTrackerTest {
                     .deltas()))
         .isEqualTo(15);
   }
+
+  @Test
+  void aNodeFirstSeenAfterStartCountsFromZeroUnlessAPodHasACheckpointThere() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.seed("a", new Checkpoint("late", "e1", 500, 0, 0, 1, 1, Double.NaN, 1));
+    t.warm();
+    List<PodDelta> d =
+        t.apply(report("late", "e1", 9, T0, pod("a", 560, 0, 0), pod("b", 40, 0, 0))).deltas();
+    assertThat(d.get(0).joules()).isEqualTo(60); // continues from its checkpoint: never twice
+    assertThat(d.get(0).podOnly()).isTrue();
+    assertThat(d.get(1).joules()).isEqualTo(40); // new node, new pod: all of it is new
+    assertThat(d.get(1).podOnly()).isFalse();
+  }
 }

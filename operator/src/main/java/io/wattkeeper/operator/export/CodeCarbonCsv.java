@@ -1,0 +1,148 @@
+package io.wattkeeper.operator.export;
+
+import io.wattkeeper.operator.ledger.UsageSnapshot;
+import io.wattkeeper.operator.ledger.UsageTotals;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One budget's per-pod usage in CodeCarbon's {@code emissions.csv} layout (v3 column order), so the
+ * files load in the tools finance and sustainability teams already use. Units as CodeCarbon: kWh,
+ * kgCO2e, W, seconds. Values we do not know are left empty, never guessed. Powers are mean IT power
+ * (before PUE), energies include PUE, as in CodeCarbon.
+ */
+public final class CodeCarbonCsv {
+
+  public static final List<String> HEADER =
+      List.of(
+          "timestamp",
+          "project_name",
+          "run_id",
+          "experiment_id",
+          "duration",
+          "emissions",
+          "emissions_rate",
+          "cpu_power",
+          "gpu_power",
+          "ram_power",
+          "cpu_energy",
+          "gpu_energy",
+          "ram_energy",
+          "energy_consumed",
+          "water_consumed",
+          "country_name",
+          "country_iso_code",
+          "region",
+          "cloud_provider",
+          "cloud_region",
+          "os",
+          "python_version",
+          "codecarbon_version",
+          "cpu_count",
+          "cpu_model",
+          "gpu_count",
+          "gpu_model",
+          "longitude",
+          "latitude",
+          "ram_total_size",
+          "tracking_mode",
+          "cpu_utilization_percent",
+          "gpu_utilization_percent",
+          "ram_utilization_percent",
+          "ram_used_gb",
+          "on_cloud",
+          "pue",
+          "wue");
+
+  /** Extra columns, only when asked for: they break CodeCarbon's strict header check. */
+  public static final List<String> EXTENDED = List.of("measured_fraction", "node", "pod");
+
+  private static final DateTimeFormatter TS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private CodeCarbonCsv() {}
+
+  public static String write(UsageSnapshot s, boolean extended) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.join(",", HEADER));
+    if (extended) {
+      out.append(',').append(String.join(",", EXTENDED));
+    }
+    out.append('\n');
+    for (UsageSnapshot.Row r : s.rows()) {
+      UsageTotals t = r.totals();
+      double seconds =
+          r.first() == null || r.last() == null
+              ? 0
+              : Math.max(0, Duration.between(r.first(), r.last()).toMillis() / 1000.0);
+      double kg = t.co2eGrams / 1000.0;
+      String[] row = new String[HEADER.size()];
+      java.util.Arrays.fill(row, "");
+      row[0] = r.last() == null ? "" : TS.format(r.last());
+      row[1] = s.namespace() + "/" + s.budget();
+      row[2] = r.uid();
+      row[3] = r.namespace() + "/" + r.name();
+      row[4] = num(seconds);
+      row[5] = num(kg);
+      row[6] = seconds > 0 ? num(kg / seconds) : "";
+      row[7] = power(t.cpuWh, s.pue(), seconds);
+      row[8] = power(t.gpuWh, s.pue(), seconds);
+      row[9] = power(t.memoryWh, s.pue(), seconds);
+      row[10] = num(t.cpuWh / 1000.0);
+      row[11] = num(t.gpuWh / 1000.0);
+      row[12] = num(t.memoryWh / 1000.0);
+      row[13] = num(t.energyWh / 1000.0);
+      String zone = r.zone() == null ? "" : r.zone();
+      if (zone.length() == 2) {
+        row[16] = zone.toUpperCase(Locale.ROOT);
+      } else {
+        row[17] = zone;
+      }
+      row[30] = "pod";
+      row[36] = num(s.pue());
+      out.append(csv(row));
+      if (extended) {
+        double mf = t.measuredFraction();
+        out.append(',').append(Double.isNaN(mf) ? "" : num(mf));
+        out.append(',').append(escape(r.node()));
+        out.append(',').append(escape(r.name()));
+      }
+      out.append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String power(double wh, double pue, double seconds) {
+    return seconds > 0 ? num(wh / pue * 3600.0 / seconds) : "";
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v)
+        ? ""
+        : String.format(Locale.ROOT, "%.9g", v).replaceAll("\\.?0+(?=e|$)", "");
+  }
+
+  private static String csv(String[] row) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < row.length; i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append(escape(row[i]));
+    }
+    return b.toString();
+  }
+
+  static String escape(String v) {
+    if (v == null) {
+      return "";
+    }
+    if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
+      return "\"" + v.replace("\"", "\"\"") + "\"";
+    }
+    return v;
+  }
+}

@@ -1,0 +1,49 @@
+package io.wattkeeper.operator.export;
+
+import io.wattkeeper.operator.ledger.LedgerService;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * {@code GET /api/v1/namespaces/{ns}/energybudgets/{name}/usage.csv}: the budget's per-pod usage in
+ * the current period, CodeCarbon layout; {@code ?extended=true} adds measured_fraction, node and
+ * pod columns.
+ */
+@Path("/api/v1/namespaces/{namespace}/energybudgets/{name}/usage.csv")
+public class UsageExportResource {
+
+  @Inject LedgerService ledger;
+
+  @GET
+  @Produces("text/csv")
+  public Response csv(
+      @PathParam("namespace") String namespace,
+      @PathParam("name") String name,
+      @QueryParam("extended") boolean extended) {
+    return ledger
+        .snapshot(namespace, name)
+        .map(
+            s ->
+                Response.ok(CodeCarbonCsv.write(s, extended))
+                    .header(
+                        "Content-Disposition",
+                        "attachment; filename=\"" + namespace + "_" + name + "_usage.csv\"")
+                    .build())
+        .orElseGet(
+            () ->
+                Response.status(404)
+                    .type("text/plain")
+                    .entity(
+                        "no usage for energy budget "
+                            + namespace
+                            + "/"
+                            + name
+                            + " (unknown budget, invalid spec, or no report yet)\n")
+                    .build());
+  }
+}

@@ -1,0 +1,371 @@
+package io.wattkeeper.operator.ledger;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.wattkeeper.api.v1alpha1.Api;
+import io.wattkeeper.api.v1alpha1.EnergyBudget;
+import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
+import io.wattkeeper.api.validation.ValidationResult;
+import io.wattkeeper.operator.annotate.AnnotationPolicy;
+import io.wattkeeper.operator.annotate.PodAnnotations;
+import io.wattkeeper.operator.annotate.PodAnnotator;
+import io.wattkeeper.operator.budget.BudgetEvaluator;
+import io.wattkeeper.operator.carbon.IntensityResolver;
+import io.wattkeeper.operator.metrics.LedgerMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * The operator's one ledger. Every budget reconciliation first brings it up to date with the
+ * reports in the informer cache (ingestion is idempotent: a report already seen is a duplicate), so
+ * it does not matter which budget's reconciliation sees a report first. One lock: the work per
+ * report is small and ordering matters more than parallelism here.
+ */
+@ApplicationScoped
+public class LedgerService {
+
+  private static final Logger LOG = Logger.getLogger(LedgerService.class);
+
+  @Inject Clock clock;
+  @Inject LedgerConfig config;
+  @Inject IntensityResolver intensity;
+  @Inject PodAnnotator annotator;
+  @Inject LedgerMetrics metrics;
+
+  private Ledger ledger;
+  private boolean restored;
+  private boolean warm;
+  private final Map<String, String> phases = new HashMap<>();
+  private final Map<String, LastWrite> lastWrites = new HashMap<>();
+
+  private final Map<String, Instant> dataAt = new HashMap<>();
+  // Report resourceVersions already read: a reconciliation re-reads only the reports that changed.
+  private final Map<String, String> reportVersions = new HashMap<>();
+  // Something an annotation could show changed since the last annotation pass.
+  private boolean annotationsPending;
+
+  private record LastWrite(
+      Instant at, String phase, long generation, EnergyBudgetStatus status, Instant dataAt) {}
+
+  /** Brings the ledger up to date with every report the cache holds. */
+  public synchronized void catchUp(ClusterView view) {
+    if (ledger == null) {
+      ledger = new Ledger(config.pue(), config.historyLength(), intensity);
+    }
+    if (!restored) {
+      restorePods(view);
+      restored = true;
+    }
+    List<ReportSample> samples = new ArrayList<>();
+    Set<String> nodes = new HashSet<>();
+    view.reports()
+        .forEach(
+            r -> {
+              String node = r.getMetadata().getName();
+              nodes.add(node);
+              String version = r.getMetadata().getResourceVersion();
+              if (version != null && version.equals(reportVersions.get(node))) {
+                return;
+              }
+              reportVersions.put(node, version);
+              ReportSample.from(r).ifPresent(samples::add);
+            });
+    reportVersions.keySet().retainAll(nodes);
+    if (!samples.isEmpty()) {
+      annotationsPending = true;
+    }
+    samples.sort(Comparator.comparing(ReportSample::timestamp));
+    long before = ledger.stats().reports - ledger.stats().duplicates;
+    for (ReportSample s : samples) {
+      PodDeltaTracker.Result r = ledger.ingest(s, view);
+      if (!r.duplicate() && LOG.isDebugEnabled()) {
+        LOG.debugf(
+            "ledger: node %s seq %s at %s: %d pods, %.3f J%s",
+            s.node(),
+            s.sequence(),
+            s.timestamp(),
+            r.deltas().size(),
+            r.deltas().stream().mapToDouble(PodDelta::joules).sum(),
+            r.newEpoch() ? " (new counter epoch)" : "");
+      }
+    }
+    if (!warm) {
+      ledger.warm();
+      warm = true;
+    }
+    metrics.reportsIngested(ledger.stats().reports - ledger.stats().duplicates - before);
+    Set<String> keys = view.budgets().stream().map(ClusterView::key).collect(Collectors.toSet());
+    ledger.sweep(nodes, keys, view);
+    phases.keySet().retainAll(keys);
+    dataAt.keySet().retainAll(keys);
+    lastWrites.keySet().retainAll(keys);
+    metrics.retain(keys);
+    Instant now = clock.instant();
+    double lag = 0;
+    for (String n : ledger.tracker().nodes()) {
+      Instant t = ledger.tracker().lastReport(n);
+      if (t != null) {
+        lag = Math.max(lag, Duration.between(t, now).toMillis() / 1000.0);
+      }
+    }
+    metrics.lagSeconds(lag);
+  }
+
+  /** Status fields and Event for one budget, from the ledger as it stands now. */
+  public synchronized BudgetEvaluator.Evaluation evaluate(EnergyBudget b, ClusterView view) {
+    Instant now = clock.instant();
+    ValidationResult v = view.validation(b);
+    BudgetAccount acc = null;
+    int matched = 0;
+    Optional<Ledger.BudgetRef> ref = view.ref(b);
+    if (v.valid() && ref.isPresent()) {
+      acc = ledger.account(ref.get(), now);
+      matched = view.matchedPods(ref.get());
+    }
+    BudgetEvaluator.Evaluation e =
+        BudgetEvaluator.evaluate(
+            new BudgetEvaluator.Input(
+                b.getMetadata().getNamespace(),
+                b.getMetadata().getName(),
+                b.getMetadata().getGeneration() == null ? 0 : b.getMetadata().getGeneration(),
+                b.getStatus(),
+                Optional.ofNullable(lastWrites.get(ClusterView.key(b)))
+                    .map(LastWrite::status)
+                    .orElse(null),
+                v,
+                acc,
+                matched,
+                now,
+                config.staleAfter(),
+                config.forecastMinElapsed()));
+    if (!e.phase().equals(phases.put(ClusterView.key(b), e.phase()))) {
+      annotationsPending = true; // budget-state on pods may change
+    }
+    if (acc != null && acc.lastSampleAt() != null) {
+      dataAt.put(ClusterView.key(b), acc.lastSampleAt());
+    }
+    return e;
+  }
+
+  /**
+   * Whether to write now. New usage is written at most once per status interval of report time (the
+   * cadence follows the reports, and tests with a fake clock are deterministic); a new phase,
+   * generation or period, an Event, the first data, or a change without new usage (matched pods,
+   * forecast) is written at once. Returns the wait when held back.
+   */
+  public synchronized Optional<Duration> holdBack(EnergyBudget b, BudgetEvaluator.Evaluation e) {
+    String key = ClusterView.key(b);
+    LastWrite w = lastWrites.get(key);
+    long gen = b.getMetadata().getGeneration() == null ? 0 : b.getMetadata().getGeneration();
+    if (w == null
+        || !w.phase().equals(e.phase())
+        || w.generation() != gen
+        || e.event() != null
+        || !samePeriod(w.status(), e.status())) {
+      return Optional.empty();
+    }
+    Instant data = dataAt.get(key);
+    if (data == null || data.equals(w.dataAt())) {
+      // No new usage: whatever changed (matched pods, the clock's forecast) is rare; write it.
+      return Optional.empty();
+    }
+    if (w.dataAt() == null || !data.isBefore(w.dataAt().plus(config.statusInterval()))) {
+      return Optional.empty();
+    }
+    return Optional.of(config.statusInterval());
+  }
+
+  private static boolean samePeriod(EnergyBudgetStatus a, EnergyBudgetStatus b) {
+    String pa = a == null || a.getPeriod() == null ? null : a.getPeriod().getStart();
+    String pb = b == null || b.getPeriod() == null ? null : b.getPeriod().getStart();
+    return java.util.Objects.equals(pa, pb);
+  }
+
+  public synchronized void written(EnergyBudget b, BudgetEvaluator.Evaluation e) {
+    long gen = b.getMetadata().getGeneration() == null ? 0 : b.getMetadata().getGeneration();
+    String key = ClusterView.key(b);
+    lastWrites.put(
+        key, new LastWrite(clock.instant(), e.phase(), gen, e.status(), dataAt.get(key)));
+  }
+
+  /** Writes the annotations of every pod whose figures moved enough (see AnnotationPolicy). */
+  public synchronized int annotate(ClusterView view) {
+    if (ledger == null || !annotationsPending) {
+      return 0;
+    }
+    annotationsPending = false;
+    Instant now = clock.instant();
+    int writes = 0;
+    for (PodAccount a : ledger.pods().values()) {
+      String state = stateOf(a.budgets);
+      if (AnnotationPolicy.due(
+          a, state, now, config.annotationInterval(), config.annotationMinChange())) {
+        Map<String, String> values = PodAnnotations.of(a, ledger.checkpoint(a), state);
+        Map<String, String> current =
+            view.pods()
+                .get(a.namespace, a.name)
+                .map(p -> p.getMetadata().getAnnotations())
+                .orElse(null);
+        if (annotator.write(a, values, state, now, current)) {
+          writes++;
+        } else {
+          annotationsPending = true; // failed: try again on the next pass
+        }
+      }
+    }
+    return writes;
+  }
+
+  /** "exceeded" or "warning" for the worst phase among the budgets charging the pod, else null. */
+  String stateOf(String budgets) {
+    if (budgets == null || budgets.isEmpty()) {
+      return null;
+    }
+    String state = null;
+    for (String b : budgets.split(",")) {
+      String p = phases.get(b);
+      if (BudgetEvaluator.EXCEEDED.equals(p)) {
+        return "exceeded";
+      }
+      if (BudgetEvaluator.WARNING.equals(p)) {
+        state = "warning";
+      }
+    }
+    return state;
+  }
+
+  private void restorePods(ClusterView view) {
+    int n = 0;
+    Instant now = clock.instant();
+    for (Pod p : (Iterable<Pod>) view.pods().all()::iterator) {
+      Map<String, String> ann = p.getMetadata().getAnnotations();
+      if (ann == null) {
+        continue;
+      }
+      Optional<Checkpoint> c = Checkpoint.parse(ann.get(Checkpoint.ANNOTATION));
+      if (c.isEmpty()) {
+        continue;
+      }
+      ledger.restorePod(
+          p.getMetadata().getUid(),
+          p.getMetadata().getNamespace(),
+          p.getMetadata().getName(),
+          c.get());
+      PodAccount a = ledger.pods().get(p.getMetadata().getUid());
+      // What the annotations say now: no write until a figure really moves.
+      a.labels = p.getMetadata().getLabels();
+      a.writtenAt = now;
+      a.writtenUpdatedAt = parseTime(ann.get(Api.ANNOTATION_UPDATED_AT));
+      a.updatedAt = a.writtenUpdatedAt;
+      a.writtenEnergyWh = c.get().energyWh();
+      a.writtenCo2eGrams = c.get().co2eGrams();
+      a.writtenCost = c.get().cost();
+      a.writtenWatts = parse(ann.get(Api.ANNOTATION_POWER_WATTS));
+      a.watts = a.writtenWatts;
+      a.writtenMeasured = a.totals.measuredFraction();
+      a.budgets = ann.getOrDefault(Api.ANNOTATION_BUDGETS, "");
+      a.writtenBudgets = a.budgets;
+      a.writtenState = ann.get(Api.ANNOTATION_BUDGET_STATE);
+      n++;
+    }
+    if (n > 0) {
+      LOG.infof("ledger restored %d pods from their checkpoint annotations", n);
+    }
+  }
+
+  private static Instant parseTime(String s) {
+    try {
+      return s == null ? null : Instant.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static double parse(String s) {
+    try {
+      return s == null ? 0 : Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Drops everything held in memory, as a process restart would; the next pass rebuilds from pod
+   * annotations, budget status and reports. Used by restart drills (tests, runbooks).
+   */
+  public synchronized void forgetState() {
+    ledger = null;
+    restored = false;
+    warm = false;
+    phases.clear();
+    dataAt.clear();
+    reportVersions.clear();
+    annotationsPending = false;
+    lastWrites.clear();
+  }
+
+  /** A copy of one budget's per-pod usage in its current period, for the CSV export. */
+  public synchronized Optional<UsageSnapshot> snapshot(String namespace, String name) {
+    if (ledger == null) {
+      return Optional.empty();
+    }
+    BudgetAccount acc = ledger.existingAccount(namespace + "/" + name);
+    if (acc == null) {
+      return Optional.empty();
+    }
+    List<UsageSnapshot.Row> rows = new ArrayList<>();
+    for (PodUsage u : acc.pods().values()) {
+      rows.add(
+          new UsageSnapshot.Row(
+              u.uid, u.namespace, u.name, u.node, u.zone, u.totals.copy(), u.first, u.last));
+    }
+    rows.sort(
+        Comparator.comparing(UsageSnapshot.Row::namespace).thenComparing(UsageSnapshot.Row::name));
+    return Optional.of(new UsageSnapshot(namespace, name, acc.period(), acc.pue, rows));
+  }
+
+  /** Read-only view for tests and diagnostics. */
+  public synchronized Ledger.Stats stats() {
+    return ledger == null ? new Ledger.Stats() : ledger.stats();
+  }
+
+  public synchronized Optional<PodAccountView> pod(String uid) {
+    if (ledger == null || !ledger.pods().containsKey(uid)) {
+      return Optional.empty();
+    }
+    PodAccount a = ledger.pods().get(uid);
+    return Optional.of(new PodAccountView(a.totals.energyWh, a.totals.co2eGrams, a.budgets));
+  }
+
+  /** A pod's totals as the ledger holds them. */
+  public record PodAccountView(double energyWh, double co2eGrams, String budgets) {}
+
+  /** Current period usage of a budget, for tests and diagnostics. */
+  public synchronized Optional<UsageTotals> used(String namespace, String name) {
+    BudgetAccount acc = ledger == null ? null : ledger.existingAccount(namespace + "/" + name);
+    return acc == null ? Optional.empty() : Optional.of(acc.used());
+  }
+
+  /** Timestamp of the newest report of a node the ledger has used. */
+  public synchronized Optional<Instant> lastReport(String node) {
+    return ledger == null
+        ? Optional.empty()
+        : Optional.ofNullable(ledger.tracker().lastReport(node));
+  }
+
+  public synchronized int trackedPods() {
+    return ledger == null ? 0 : ledger.tracker().trackedPods();
+  }
+}

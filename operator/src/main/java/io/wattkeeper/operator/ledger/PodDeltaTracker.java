@@ -1,0 +1,181 @@
+package io.wattkeeper.operator.ledger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Turns each node's cumulative per-pod counters into per-interval deltas.
+ *
+ * <ul>
+ *   <li>Same epoch, sequence not newer than the last one: a duplicate or late report; ignored.
+ *   <li>Same epoch, sequence gap: the counters are cumulative, so the delta still covers the gap.
+ *   <li>New epoch (agent restarted and lost its counters): the new counters are fresh energy from
+ *       zero, never a negative delta.
+ *   <li>A pod new on a known node: its counters are all new energy (since it started there).
+ *   <li>A counter going backwards within an epoch is an agent bug: nothing is charged and the new
+ *       value becomes the base, so nothing is ever counted twice.
+ *   <li>A pod absent from its node's report has ended or moved: its state is dropped.
+ *   <li>First report of a node after an operator start: pods with a {@link Checkpoint} on the same
+ *       node and epoch continue from it; others take this report as their base.
+ * </ul>
+ *
+ * Not thread-safe; the ledger serialises access.
+ */
+public final class PodDeltaTracker {
+
+  private static final class NodeState {
+    final String epoch;
+    final Long sequence;
+    final Instant timestamp;
+    final Map<String, double[]> pods;
+
+    NodeState(String epoch, Long sequence, Instant timestamp, Map<String, double[]> pods) {
+      this.epoch = epoch;
+      this.sequence = sequence;
+      this.timestamp = timestamp;
+      this.pods = pods;
+    }
+  }
+
+  /** What one report produced. */
+  public record Result(
+      boolean duplicate, boolean newEpoch, List<PodDelta> deltas, long anomalies) {}
+
+  private final Map<String, NodeState> nodes = new HashMap<>();
+  private final Map<String, Checkpoint> seeds = new HashMap<>();
+  private boolean warm;
+
+  /**
+   * After the first pass over the reports present at start, a node seen for the first time is a new
+   * node (or a new agent): its counters are all new energy, like a new epoch.
+   */
+  public void warm() {
+    warm = true;
+    seeds.clear();
+  }
+
+  /** Remembers a restored checkpoint until the pod's node reports for the first time. */
+  public void seed(String uid, Checkpoint c) {
+    seeds.put(uid, c);
+  }
+
+  public Result apply(ReportSample r) {
+    NodeState prev = nodes.get(r.node());
+    boolean known = prev != null;
+    boolean sameEpoch = known && Objects.equals(prev.epoch, r.epoch());
+    if (sameEpoch && !newer(prev, r)) {
+      return new Result(true, false, List.of(), 0);
+    }
+    boolean newEpoch = known && !sameEpoch;
+    Instant start =
+        sameEpoch ? prev.timestamp : r.timestamp().minusSeconds(Math.max(1, r.intervalSeconds()));
+    Map<String, double[]> next = new HashMap<>(Math.max(16, r.pods().size() * 2));
+    List<PodDelta> out = new ArrayList<>(r.pods().size());
+    long anomalies = 0;
+    for (PodCounters p : r.pods()) {
+      double[] cur = {p.cpuJoules(), p.memoryJoules(), p.gpuJoules()};
+      next.put(p.uid(), cur);
+      double[] base = null;
+      boolean podOnly = false;
+      if (sameEpoch) {
+        base = prev.pods.get(p.uid());
+        if (base == null) {
+          base = ZERO; // new pod on a known node: everything since it started is new
+        }
+      } else if (newEpoch || warm) {
+        base = ZERO; // the agent restarted, or a node joined: counters start from zero
+      } else {
+        Checkpoint c = seeds.remove(p.uid());
+        if (c != null && c.node().equals(r.node()) && c.epoch().equals(r.epoch())) {
+          base = new double[] {c.cpuJoules(), c.memoryJoules(), c.gpuJoules()};
+          podOnly = true;
+        } else {
+          base = cur; // operator just started, nothing known: this report is the base
+        }
+      }
+      double dc = cur[0] - base[0];
+      double dm = cur[1] - base[1];
+      double dg = cur[2] - base[2];
+      if (dc < 0 || dm < 0 || dg < 0) {
+        anomalies++;
+        dc = Math.max(0, dc);
+        dm = Math.max(0, dm);
+        dg = Math.max(0, dg);
+      }
+      double measured =
+          p.estimated()
+              ? (r.cpuMeasured() ? dc : 0)
+                  + (r.memoryMeasured() ? dm : 0)
+                  + (r.gpuMeasured() ? dg : 0)
+              : dc + dm + dg;
+      out.add(
+          new PodDelta(
+              p.uid(),
+              p.namespace(),
+              p.name(),
+              r.node(),
+              dc,
+              dm,
+              dg,
+              measured,
+              p.watts(),
+              start,
+              r.timestamp(),
+              podOnly));
+    }
+    nodes.put(r.node(), new NodeState(r.epoch(), r.sequence(), r.timestamp(), next));
+    return new Result(false, newEpoch, out, anomalies);
+  }
+
+  private static final double[] ZERO = {0, 0, 0};
+
+  private static boolean newer(NodeState prev, ReportSample r) {
+    if (prev.sequence != null && r.sequence() != null) {
+      return r.sequence() > prev.sequence;
+    }
+    return r.timestamp().isAfter(prev.timestamp);
+  }
+
+  /** A node whose report was deleted: forget it (its pods are gone with it). */
+  public void dropNodesExcept(Set<String> present) {
+    nodes.keySet().retainAll(present);
+  }
+
+  /** Counters last seen for the pod on that node, or null. */
+  public double[] counters(String node, String uid) {
+    NodeState n = nodes.get(node);
+    return n == null ? null : n.pods.get(uid);
+  }
+
+  public String epoch(String node) {
+    NodeState n = nodes.get(node);
+    return n == null ? null : n.epoch;
+  }
+
+  public Instant lastReport(String node) {
+    NodeState n = nodes.get(node);
+    return n == null ? null : n.timestamp;
+  }
+
+  public Set<String> nodes() {
+    return nodes.keySet();
+  }
+
+  public boolean tracks(String node, String uid) {
+    NodeState n = nodes.get(node);
+    return n != null && n.pods.containsKey(uid);
+  }
+
+  public int trackedPods() {
+    int n = 0;
+    for (NodeState s : nodes.values()) {
+      n += s.pods.size();
+    }
+    return n;
+  }
+}

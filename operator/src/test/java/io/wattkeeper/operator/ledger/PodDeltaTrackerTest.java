@@ -1,0 +1,204 @@
+package io.wattkeeper.operator.ledger;
+
+import static io.wattkeeper.operator.ledger.Samples.pod;
+import static io.wattkeeper.operator.ledger.Samples.report;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PodDeltaTrackerTest {
+
+  static final Instant T0 = Instant.parse("2026-09-15T10:00:00Z");
+
+  static double sum(List<PodDelta> ds) {
+    return ds.stream().mapToDouble(PodDelta::joules).sum();
+  }
+
+  @Test
+  void firstReportAfterStartIsTheBaseAndLaterDeltasSumToTheCounters() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    assertThat(sum(t.apply(report("n1", "e1", 1, T0, pod("a", 100, 10, 0))).deltas())).isZero();
+    Random rnd = new Random(7);
+    double cpu = 100;
+    double total = 0;
+    for (int i = 2; i <= 500; i++) {
+      cpu += rnd.nextDouble() * 50;
+      total +=
+          sum(
+              t.apply(report("n1", "e1", i, T0.plusSeconds(15L * i), pod("a", cpu, 10, 0)))
+                  .deltas());
+    }
+    // Steady state: the ledger total equals the difference of the reported counters exactly.
+    assertThat(total).isCloseTo(cpu - 100, within(1e-6));
+  }
+
+  @Test
+  void aNewPodOnAKnownNodeIsChargedEverythingSinceItStarted() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 100, 0, 0)));
+    List<PodDelta> d =
+        t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 150, 0, 0), pod("b", 30, 5, 60)))
+            .deltas();
+    assertThat(d).extracting(PodDelta::uid).containsExactly("a", "b");
+    assertThat(d.get(0).joules()).isEqualTo(50);
+    assertThat(d.get(1).joules()).isEqualTo(95);
+    assertThat(d.get(1).start()).isEqualTo(T0);
+    assertThat(d.get(1).end()).isEqualTo(T0.plusSeconds(15));
+  }
+
+  @Test
+  void duplicateAndOlderSequencesAreIgnored() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 5, T0, pod("a", 100, 0, 0)));
+    t.apply(report("n1", "e1", 6, T0.plusSeconds(15), pod("a", 200, 0, 0)));
+    PodDeltaTracker.Result dup =
+        t.apply(report("n1", "e1", 6, T0.plusSeconds(15), pod("a", 200, 0, 0)));
+    PodDeltaTracker.Result late =
+        t.apply(report("n1", "e1", 4, T0.minusSeconds(15), pod("a", 50, 0, 0)));
+    assertThat(dup.duplicate()).isTrue();
+    assertThat(late.duplicate()).isTrue();
+    assertThat(
+            sum(t.apply(report("n1", "e1", 7, T0.plusSeconds(30), pod("a", 260, 0, 0))).deltas()))
+        .isEqualTo(60);
+  }
+
+  @Test
+  void aSequenceGapIsCoveredByTheCumulativeCounters() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 100, 0, 0)));
+    List<PodDelta> d =
+        t.apply(report("n1", "e1", 9, T0.plusSeconds(120), pod("a", 900, 0, 0))).deltas();
+    assertThat(sum(d)).isEqualTo(800);
+    assertThat(d.get(0).start()).isEqualTo(T0);
+  }
+
+  @Test
+  void aNewEpochTakesTheNewCountersAsFreshNeverNegative() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 100, T0, pod("a", 5000, 0, 0)));
+    PodDeltaTracker.Result r =
+        t.apply(report("n1", "e2", 1, T0.plusSeconds(15), pod("a", 40, 0, 0)));
+    assertThat(r.newEpoch()).isTrue();
+    assertThat(sum(r.deltas())).isEqualTo(40);
+    // Sequence restarts at 1 in the new epoch and is not a duplicate of the old 100.
+    assertThat(sum(t.apply(report("n1", "e2", 2, T0.plusSeconds(30), pod("a", 70, 0, 0))).deltas()))
+        .isEqualTo(30);
+  }
+
+  @Test
+  void aCounterGoingBackwardsWithinAnEpochChargesNothingAndRebases() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 500, 0, 0)));
+    PodDeltaTracker.Result r =
+        t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 100, 0, 0)));
+    assertThat(sum(r.deltas())).isZero();
+    assertThat(r.anomalies()).isEqualTo(1);
+    assertThat(
+            sum(t.apply(report("n1", "e1", 3, T0.plusSeconds(30), pod("a", 130, 0, 0))).deltas()))
+        .isEqualTo(30);
+  }
+
+  @Test
+  void aPodThatLeftAndCameBackOnAnotherNodeIsNotChargedTwice() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 100, 0, 0)));
+    t.apply(report("n2", "x", 1, T0, pod("b", 1, 0, 0)));
+    t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 200, 0, 0)));
+    // a ended on n1 (absent), reappears on n2 with counters since it started there.
+    t.apply(report("n1", "e1", 3, T0.plusSeconds(30)));
+    List<PodDelta> d =
+        t.apply(report("n2", "x", 2, T0.plusSeconds(30), pod("b", 2, 0, 0), pod("a", 25, 0, 0)))
+            .deltas();
+    assertThat(d.get(1).joules()).isEqualTo(25);
+    assertThat(t.tracks("n1", "a")).isFalse();
+    t.dropNodesExcept(Set.of("n2"));
+    assertThat(t.nodes()).containsExactly("n2");
+  }
+
+  @Test
+  void aCheckpointContinuesThePodAfterARestartAsAPodOnlyDelta() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.seed("a", new Checkpoint("n1", "e1", 100, 0, 0, 1, 1, Double.NaN, 1));
+    t.seed("b", new Checkpoint("n1", "old-epoch", 100, 0, 0, 1, 1, Double.NaN, 1));
+    List<PodDelta> d =
+        t.apply(
+                report(
+                    "n1",
+                    "e1",
+                    50,
+                    T0,
+                    pod("a", 180, 0, 0),
+                    pod("b", 500, 0, 0),
+                    pod("c", 70, 0, 0)))
+            .deltas();
+    assertThat(d.get(0).joules()).isEqualTo(80);
+    assertThat(d.get(0).podOnly()).isTrue();
+    assertThat(d.get(1).joules()).isZero(); // other epoch: unknown share, not guessed
+    assertThat(d.get(2).joules()).isZero(); // no checkpoint: base
+  }
+
+  @Test
+  void estimatedComponentsAreNotCountedAsMeasured() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(
+        new ReportSample(
+            "n1",
+            "e",
+            1L,
+            T0,
+            15,
+            true,
+            false,
+            false,
+            List.of(new PodCounters("a", "ns", "p", 0, 0, 0, 0, true, false))));
+    PodDelta d =
+        t.apply(
+                new ReportSample(
+                    "n1",
+                    "e",
+                    2L,
+                    T0.plusSeconds(15),
+                    15,
+                    true,
+                    false,
+                    false,
+                    List.of(new PodCounters("a", "ns", "p", 30, 10, 60, 0, true, false))))
+            .deltas()
+            .get(0);
+    assertThat(d.measuredJoules()).isEqualTo(30);
+    assertThat(d.joules()).isEqualTo(100);
+  }
+
+  @Test
+  void withoutSequenceNumbersTimestampsFindDuplicates() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(
+        new ReportSample("n1", "", null, T0, 15, true, true, true, List.of(pod("a", 10, 0, 0))));
+    assertThat(
+            t.apply(
+                    new ReportSample(
+                        "n1", "", null, T0, 15, true, true, true, List.of(pod("a", 10, 0, 0))))
+                .duplicate())
+        .isTrue();
+    assertThat(
+            sum(
+                t.apply(
+                        new ReportSample(
+                            "n1",
+                            "",
+                            null,
+                            T0.plusSeconds(15),
+                            15,
+                            true,
+                            true,
+                            true,
+                            List.of(pod("a", 25, 0, 0))))
+                    .deltas()))
+        .isEqualTo(15);
+  }
+}

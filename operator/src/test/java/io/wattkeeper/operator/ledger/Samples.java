@@ -1,0 +1,23 @@
+package io.wattkeeper.operator.ledger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds ReportSamples for tests: one node, counters per pod. */
+final class Samples {
+  private Samples() {}
+
+  static PodCounters pod(String uid, double cpuJ, double memJ, double gpuJ) {
+    return new PodCounters(uid, "ns", "pod-" + uid, cpuJ, memJ, gpuJ, 100, false, false);
+  }
+
+  static PodCounters pod(String ns, String uid, double cpuJ) {
+    return new PodCounters(uid, ns, "pod-" + uid, cpuJ, 0, 0, 100, false, false);
+  }
+
+  static ReportSample report(String node, String epoch, long seq, Instant ts, PodCounters... pods) {
+    return new ReportSample(
+        node, epoch, seq, ts, 15, true, true, true, new ArrayList<>(List.of(pods)));
+  }
+}

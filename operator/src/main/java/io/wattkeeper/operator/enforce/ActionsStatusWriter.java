@@ -54,7 +54,9 @@ public class ActionsStatusWriter {
       EnergyBudgetStatus.IdleStatus idle,
       EnergyBudgetStatus.EnforcementStatus enforcement) {
     List<Map<String, Object>> ops = new ArrayList<>();
-    if (cur == null) {
+    // An empty status may be stored as JSON null, where "add /status/idle" fails: write the whole
+    // object then (there is nothing of the ledger's to overwrite yet).
+    if (cur == null || JSON.valueToTree(cur).isEmpty()) {
       Map<String, Object> status = new LinkedHashMap<>();
       if (idle != null) {
         status.put("idle", JSON.valueToTree(idle));

@@ -30,14 +30,14 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer
-class EnforcementScenarioTest {
+public class EnforcementScenarioTest {
 
   static final Map<String, String> SCALABLE = Map.of("wattkeeper.io/scale-on-budget", "true");
 
   @Inject KubernetesClient client;
   @Inject MutableClock clock;
 
-  static EnergyBudgetSpec spec(String mode, boolean restoreOnReset, String energyLimit) {
+  public static EnergyBudgetSpec spec(String mode, boolean restoreOnReset, String energyLimit) {
     return new EnergyBudgetSpec(
         null,
         new EnergyBudgetSpec.Period("Calendar", "Month", null, "UTC"),

@@ -242,6 +242,34 @@ class IdleSafetyTest {
             });
   }
 
+  @Test
+  void anInvalidBudgetTakesNoAction() {
+    Scenario s = new Scenario(client, clock, "idle-invalid");
+    io.wattkeeper.api.v1alpha1.EnergyBudgetSpec good = IdleScaleToZeroTest.idleSpec();
+    s.budget(
+        "idle",
+        new io.wattkeeper.api.v1alpha1.EnergyBudgetSpec(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new io.wattkeeper.api.v1alpha1.EnergyBudgetSpec.Idle(
+                good.idle().workloadSelector(), "5 minutes", null, null, null, null)));
+    s.deployment("llm", 2, INFERENCE);
+    quietFor(s, "node-idle-invalid", s.pods("llm", 2, true));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(4))
+        .untilAsserted(
+            () -> {
+              assertThat(s.deployment("llm").getSpec().getReplicas()).isEqualTo(2);
+              assertThat(Scenario.annotations(s.deployment("llm")))
+                  .doesNotContainKey(SleepAnnotations.REPLICAS_BEFORE_SLEEP);
+            });
+  }
+
   private int replicas(Scenario s, String sts) {
     return client
         .apps()

@@ -17,7 +17,9 @@ class WebhookChartTest {
 
   static List<JsonNode> render(UnaryOperator<TemplateCommand> values) throws IOException {
     String out =
-        values.apply(new Helm(ChartTest.CHART).template().withName("wk").withNamespace("wattkeeper")).call();
+        values
+            .apply(new Helm(ChartTest.CHART).template().withName("wk").withNamespace("wattkeeper"))
+            .call();
     List<JsonNode> docs = new ArrayList<>();
     for (String doc : out.split("(?m)^---\\s*$")) {
       if (!doc.isBlank()) {
@@ -43,17 +45,27 @@ class WebhookChartTest {
     assertThat(hook.get("timeoutSeconds").asInt()).isEqualTo(5);
     assertThat(hook.at("/clientConfig/service/path").asText()).isEqualTo("/admission/validate");
     assertThat(hook.at("/namespaceSelector/matchExpressions/0/values").toString())
-        .contains("kube-system").contains("wattkeeper");
-    assertThat(hook.at("/objectSelector/matchExpressions/0/key").asText()).isEqualTo("wattkeeper.io/exempt");
-    assertThat(hook.get("rules").toString()).contains("deployments/scale").contains("statefulsets/scale").contains("pods");
+        .contains("kube-system")
+        .contains("wattkeeper");
+    assertThat(hook.at("/objectSelector/matchExpressions/0/key").asText())
+        .isEqualTo("wattkeeper.io/exempt");
+    assertThat(hook.get("rules").toString())
+        .contains("deployments/scale")
+        .contains("statefulsets/scale")
+        .contains("pods");
     String ca = new String(Base64.getDecoder().decode(hook.at("/clientConfig/caBundle").asText()));
     assertThat(ca).startsWith("-----BEGIN CERTIFICATE-----");
     JsonNode secret = kind(docs, "Secret");
     assertThat(secret.at("/data/tls.crt").asText()).isNotEmpty();
-    assertThat(secret.at("/data/ca.crt").asText()).isEqualTo(hook.at("/clientConfig/caBundle").asText());
-    JsonNode deployment = docs.stream().filter(d -> d.get("kind").asText().equals("Deployment")).findFirst().get();
-    assertThat(deployment.toString()).contains("QUARKUS_HTTP_SSL_CERTIFICATE_FILES").contains("webhook-tls");
-    JsonNode service = docs.stream().filter(d -> d.get("kind").asText().equals("Service")).findFirst().get();
+    assertThat(secret.at("/data/ca.crt").asText())
+        .isEqualTo(hook.at("/clientConfig/caBundle").asText());
+    JsonNode deployment =
+        docs.stream().filter(d -> d.get("kind").asText().equals("Deployment")).findFirst().get();
+    assertThat(deployment.toString())
+        .contains("QUARKUS_HTTP_SSL_CERTIFICATE_FILES")
+        .contains("webhook-tls");
+    JsonNode service =
+        docs.stream().filter(d -> d.get("kind").asText().equals("Service")).findFirst().get();
     assertThat(service.at("/spec/ports").toString()).contains("\"port\":443");
   }
 
@@ -61,7 +73,8 @@ class WebhookChartTest {
   void certManagerInjectsTheCaInstead() throws IOException {
     List<JsonNode> docs = render(t -> t.set("webhook.certManager.enabled", "true"));
     JsonNode vwc = kind(docs, "ValidatingWebhookConfiguration");
-    assertThat(vwc.at("/metadata/annotations/cert-manager.io~1inject-ca-from").asText()).isEqualTo("wattkeeper/wk-wattkeeper-webhook");
+    assertThat(vwc.at("/metadata/annotations/cert-manager.io~1inject-ca-from").asText())
+        .isEqualTo("wattkeeper/wk-wattkeeper-webhook");
     assertThat(vwc.at("/webhooks/0/clientConfig/caBundle").isMissingNode()).isTrue();
     assertThat(kind(docs, "Certificate")).isNotNull();
     assertThat(kind(docs, "Issuer")).isNotNull();
@@ -71,7 +84,13 @@ class WebhookChartTest {
   void disabledRendersNoWebhook() throws IOException {
     List<JsonNode> docs = render(t -> t.set("webhook.enabled", "false"));
     assertThat(kind(docs, "ValidatingWebhookConfiguration")).isNull();
-    assertThat(docs.stream().filter(d -> d.get("kind").asText().equals("Deployment")).findFirst().get().toString())
-        .doesNotContain("webhook-tls").contains("WATTKEEPER_WEBHOOK_ENABLED");
+    assertThat(
+            docs.stream()
+                .filter(d -> d.get("kind").asText().equals("Deployment"))
+                .findFirst()
+                .get()
+                .toString())
+        .doesNotContain("webhook-tls")
+        .contains("WATTKEEPER_WEBHOOK_ENABLED");
   }
 }

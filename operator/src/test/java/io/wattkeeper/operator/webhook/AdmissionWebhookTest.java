@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The webhook over real HTTP with real AdmissionReview v1 JSON. */
 @QuarkusTest
 @WithKubernetesTestServer
-class AdmissionWebhookTest {
+public class AdmissionWebhookTest {
 
   static final String PATH = "/admission/validate";
 
@@ -143,7 +143,7 @@ class AdmissionWebhookTest {
         .jsonPath();
   }
 
-  static String podCreate(String ns, Map<String, String> labels) {
+  public static String podCreate(String ns, Map<String, String> labels) {
     StringBuilder l = new StringBuilder();
     labels.forEach(
         (k, v) ->
@@ -163,7 +163,7 @@ class AdmissionWebhookTest {
         .formatted(ns, ns, l);
   }
 
-  static String scale(String ns, String name, int from, int to) {
+  public static String scale(String ns, String name, int from, int to) {
     return """
         {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"uid-2",
          "kind":{"group":"autoscaling","version":"v1","kind":"Scale"},

@@ -15,6 +15,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.wattkeeper.api.v1alpha1.EnergyBudget;
+import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReport;
 import io.wattkeeper.api.validation.BudgetPolicy;
@@ -24,7 +25,6 @@ import io.wattkeeper.api.validation.ValidationResult;
 import io.wattkeeper.operator.idle.IdleConfig;
 import io.wattkeeper.operator.idle.IdleController;
 import io.wattkeeper.operator.idle.PodSampleStore;
-import io.wattkeeper.operator.idle.SleepAnnotations;
 import io.wattkeeper.operator.idle.Workloads;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -88,7 +88,12 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
                     r -> {
                       // Every report version passes here once: record its samples before the
                       // informer cache moves on to the next one.
-                      store.ingest(r);
+                      store.ingest(
+                          r,
+                          ns ->
+                              ctx.getPrimaryCache()
+                                  .list(ns)
+                                  .anyMatch(ActionsReconciler::evaluatesIdle));
                       Set<String> namespaces =
                           r.getStatus() == null || r.getStatus().getPods() == null
                               ? Set.of()
@@ -139,7 +144,6 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
       return UpdateControl.<EnergyBudget>noUpdate().rescheduleAfter(enforceConfig.resyncInterval());
     }
     BudgetPolicy policy = v.policy();
-    reports.list(r -> true).forEach(store::ingest);
     store.prune();
     String ns = b.getMetadata().getNamespace();
     List<HasMetadata> workloads = workloads(ns);
@@ -151,6 +155,16 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
     EnergyBudgetStatus.IdleStatus idleStatus = idle.reconcile(b, policy.idle(), rest);
     statusWriter.write(b, idleStatus, enf);
     return UpdateControl.<EnergyBudget>noUpdate().rescheduleAfter(idleConfig.resyncInterval());
+  }
+
+  /** Whether the budget needs pod activity history (idle section, or ScaleToZero onlyIdle). */
+  static boolean evaluatesIdle(EnergyBudget b) {
+    EnergyBudgetSpec spec = b.getSpec();
+    return spec != null
+        && (spec.idle() != null
+            || (spec.enforcement() != null
+                && spec.enforcement().scaleToZero() != null
+                && Boolean.TRUE.equals(spec.enforcement().scaleToZero().onlyIdle())));
   }
 
   private static boolean selected(BudgetPolicy p, HasMetadata w) {
@@ -177,12 +191,5 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
         "budget %s/%s deleted: its sleeping workloads are released and GPU caps removed",
         ns, b.getMetadata().getName());
     return DeleteControl.defaultDelete();
-  }
-
-  /** Holders this budget may have written, for tests and docs. */
-  static List<String> holders(EnergyBudget b) {
-    return List.of(
-        SleepAnnotations.idleHolder(b.getMetadata().getName()),
-        SleepAnnotations.enforceHolder(b.getMetadata().getName()));
   }
 }

@@ -54,6 +54,7 @@ public class EnforcementController {
   private final KubernetesClient client;
   private final Clock clock;
   private final EnforceConfig config;
+  private final Map<String, String> startedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   public EnforcementController(
       Sleeper sleeper,
@@ -100,7 +101,10 @@ public class EnforcementController {
         undo(b, workloads, reports, EnforcementDecision.undoReason(st, prev));
         yield null;
       }
-      case NONE -> null;
+      case NONE -> {
+        startedAt.remove(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName());
+        yield null;
+      }
     };
   }
 
@@ -113,7 +117,13 @@ public class EnforcementController {
     EnforcementPolicy ep = policy.enforcement();
     Mode mode = config.enabled() ? ep.mode() : Mode.DryRun;
     Instant now = clock.instant();
-    String since = prev != null && prev.getSince() != null ? prev.getSince() : now.toString();
+    // The cache may not show our last status write yet; remember when enforcement began so a
+    // stale read cannot move it (a later "since" would hide a period reset).
+    String key = b.getMetadata().getNamespace() + "/" + b.getMetadata().getName();
+    String since =
+        prev != null && prev.getSince() != null
+            ? startedAt.merge(key, prev.getSince(), (a, c) -> a)
+            : startedAt.computeIfAbsent(key, k -> now.toString());
     String limits = EnforcementDecision.limitsFingerprint(b.getSpec());
     String message = BudgetMessage.exceeded(b);
     Map<String, AffectedWorkload> before = new HashMap<>();
@@ -330,6 +340,7 @@ public class EnforcementController {
   /** Undoes everything this budget did. Safe to repeat. */
   public void undo(
       EnergyBudget b, List<HasMetadata> workloads, List<NodeEnergyReport> reports, String why) {
+    startedAt.remove(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName());
     releaseHeld(b, workloads, why);
     gpuCaps.clear(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(), reports);
     EnforcementStatus prev = b.getStatus() == null ? null : b.getStatus().getEnforcement();

@@ -19,8 +19,11 @@ public interface IdleConfig {
   @WithDefault("2.5")
   double gapIntervals();
 
-  /** How long per-pod samples are kept in memory; must exceed the longest idle.after in use. */
-  @WithDefault("6h")
+  /**
+   * How long per-pod samples are kept in memory at least; raised automatically to the longest
+   * idle.after in use (plus four report intervals).
+   */
+  @WithDefault("1h")
   Duration historyRetention();
 
   /** How often a budget is re-evaluated when nothing changes. */

@@ -60,6 +60,9 @@ public class IdleController {
    */
   public IdleStatus reconcile(EnergyBudget b, IdlePolicy policy, List<HasMetadata> workloads) {
     Instant now = clock.instant();
+    if (policy != null) {
+      store.require(policy.after());
+    }
     String holder = idleHolder(b.getMetadata().getName());
     List<SleepingWorkload> sleeping = new ArrayList<>();
     for (HasMetadata w : workloads) {

@@ -27,14 +27,26 @@ public class PodSampleStore {
   private final Map<String, SampleHistory> byPodUid = new ConcurrentHashMap<>();
   private final Clock clock;
   private final IdleConfig config;
+  private final java.util.concurrent.atomic.AtomicLong retention;
+  private volatile Instant lastPrune;
 
   public PodSampleStore(Clock clock, IdleConfig config) {
     this.clock = clock;
     this.config = config;
+    this.retention =
+        new java.util.concurrent.atomic.AtomicLong(config.historyRetention().toMillis());
   }
 
   /** Adds the report's pod samples; idempotent for a report seen before. */
   public void ingest(NodeEnergyReport report) {
+    ingest(report, ns -> true);
+  }
+
+  /**
+   * Adds the samples of pods in namespaces {@code wanted} accepts (those with an idle or onlyIdle
+   * budget): the history costs memory, so pods no budget evaluates are not kept.
+   */
+  public void ingest(NodeEnergyReport report, java.util.function.Predicate<String> wanted) {
     NodeEnergyReportStatus st = report.getStatus();
     if (st == null || st.getTimestamp() == null || st.getPods() == null) {
       return;
@@ -53,7 +65,9 @@ public class PodSampleStore {
             ? Duration.ofSeconds(st.getIntervalSeconds())
             : config.reportInterval();
     for (PodEnergy p : st.getPods()) {
-      if (p.getUid() == null || Boolean.TRUE.equals(p.getEnded())) {
+      if (p.getUid() == null
+          || Boolean.TRUE.equals(p.getEnded())
+          || !wanted.test(p.getNamespace())) {
         continue;
       }
       byPodUid.computeIfAbsent(p.getUid(), k -> new SampleHistory()).add(sample(p, at, interval));
@@ -84,9 +98,29 @@ public class PodSampleStore {
     return h == null ? List.of() : h.snapshot();
   }
 
+  /**
+   * Keeps at least {@code window} of history from now on: an idle.after longer than the configured
+   * retention could otherwise never be observed in full.
+   */
+  public void require(Duration window) {
+    Duration want = window.plus(config.reportInterval().multipliedBy(4));
+    retention.accumulateAndGet(want.toMillis(), Math::max);
+  }
+
+  public Duration retention() {
+    return Duration.ofMillis(retention.get());
+  }
+
   /** Drops samples older than the retention and pods no report mentioned within it. */
   public void prune() {
-    Instant cutoff = clock.instant().minus(config.historyRetention());
+    Instant now = clock.instant();
+    Instant last = lastPrune;
+    // O(tracked pods): at most once a minute of operator time.
+    if (last != null && now.isBefore(last.plusSeconds(60)) && !now.isBefore(last)) {
+      return;
+    }
+    lastPrune = now;
+    Instant cutoff = now.minus(retention());
     byPodUid
         .entrySet()
         .removeIf(

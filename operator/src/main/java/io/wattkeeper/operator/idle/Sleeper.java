@@ -153,7 +153,13 @@ public class Sleeper {
    * True when a sleeping workload was scaled up (or its ScaledObject unpaused) by someone else: a
    * manual wake to record, not to fight.
    */
-  public boolean wokenExternally(HasMetadata cur) {
+  public boolean wokenExternally(HasMetadata w) {
+    // Always the live object: a cache that has seen our annotations but not yet our scale-down
+    // would look exactly like an external scale-up.
+    HasMetadata cur = fresh(w).orElse(null);
+    if (cur == null) {
+      return false;
+    }
     Map<String, String> ann = annotations(cur);
     if (!asleep(ann)) {
       return false;

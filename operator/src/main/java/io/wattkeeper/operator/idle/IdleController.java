@@ -32,8 +32,10 @@ public class IdleController {
   private final KubeEvents events;
   private final Clock clock;
   private final IdleDetector detector;
-  // When energySavedWh was last brought up to date, per budget (namespace/name).
-  private final Map<String, Instant> lastCounted = new ConcurrentHashMap<>();
+  // energySavedWh as last counted, and when, per budget (namespace/name).
+  private final Map<String, Saving> savings = new ConcurrentHashMap<>();
+
+  private record Saving(Instant countedAt, double totalWh) {}
 
   public IdleController(
       Sleeper sleeper,
@@ -173,15 +175,18 @@ public class IdleController {
         wake(b, w, holder, why);
       }
     }
-    lastCounted.remove(key(b));
+    savings.remove(key(b));
   }
 
   private IdleStatus status(EnergyBudget b, List<SleepingWorkload> sleeping, Instant now) {
     IdleStatus prev = b.getStatus() == null ? null : b.getStatus().getIdle();
-    double saved = prev == null || prev.getEnergySavedWh() == null ? 0 : prev.getEnergySavedWh();
-    Instant from = lastCounted.put(key(b), now);
+    double stored = prev == null || prev.getEnergySavedWh() == null ? 0 : prev.getEnergySavedWh();
+    Saving last = savings.get(key(b));
+    // The cache may lag behind our own last status write: never count from a stale total.
+    double saved = last == null ? stored : Math.max(stored, last.totalWh());
     // After a restart the last count is unknown: count from now (the estimate stays a lower bound).
-    if (from != null) {
+    if (last != null) {
+      Instant from = last.countedAt();
       for (SleepingWorkload s : sleeping) {
         Instant since = parse(s.getSince());
         if (s.getIdleWatts() != null && since != null) {
@@ -192,6 +197,7 @@ public class IdleController {
         }
       }
     }
+    savings.put(key(b), new Saving(now, saved));
     if (sleeping.isEmpty() && saved == 0) {
       return null;
     }

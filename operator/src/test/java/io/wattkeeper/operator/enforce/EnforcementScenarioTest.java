@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 @WithKubernetesTestServer
 public class EnforcementScenarioTest {
 
-  static final Map<String, String> SCALABLE = Map.of("wattkeeper.io/scale-on-budget", "true");
+  public static final Map<String, String> SCALABLE =
+      Map.of("wattkeeper.io/scale-on-budget", "true");
 
   @Inject KubernetesClient client;
   @Inject MutableClock clock;

@@ -56,6 +56,7 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
   private final ActionsStatusWriter statusWriter;
   private final PodSampleStore store;
   private final IdleConfig idleConfig;
+  private final io.wattkeeper.operator.idle.KubeEvents events;
   private final EnforceConfig enforceConfig;
 
   private InformerEventSource<NodeEnergyReport, EnergyBudget> reports;
@@ -68,12 +69,14 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
       ActionsStatusWriter statusWriter,
       PodSampleStore store,
       IdleConfig idleConfig,
-      EnforceConfig enforceConfig) {
+      EnforceConfig enforceConfig,
+      io.wattkeeper.operator.idle.KubeEvents events) {
     this.idle = idle;
     this.enforcement = enforcement;
     this.statusWriter = statusWriter;
     this.store = store;
     this.idleConfig = idleConfig;
+    this.events = events;
     this.enforceConfig = enforceConfig;
   }
 
@@ -187,6 +190,9 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
     List<HasMetadata> workloads = workloads(ns);
     idle.releaseAll(b, workloads, "budget deleted");
     enforcement.undo(b, workloads, reports.list(r -> true).toList(), "budget deleted");
+    if (b.getStatus() != null && EnforcementDecision.inForce(b.getStatus().getEnforcement())) {
+      events.normal(b, "BudgetActionsUndone", "all enforcement actions undone: budget deleted");
+    }
     LOG.infof(
         "budget %s/%s deleted: its sleeping workloads are released and GPU caps removed",
         ns, b.getMetadata().getName());

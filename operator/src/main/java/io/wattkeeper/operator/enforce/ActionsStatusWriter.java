@@ -78,7 +78,9 @@ public class ActionsStatusWriter {
     JsonNode c = cur == null ? null : JSON.valueToTree(cur);
     JsonNode n = next == null ? null : JSON.valueToTree(next);
     if (n == null && c != null) {
-      ops.add(Patches.op("remove", path, null));
+      // "add null" rather than "remove": it cannot fail when our view is stale and the member is
+      // already gone (a real API server prunes the null of a non-nullable CRD field).
+      ops.add(Patches.op("add", path, null));
     } else if (n != null && !n.equals(c)) {
       ops.add(Patches.op("add", path, n));
     }

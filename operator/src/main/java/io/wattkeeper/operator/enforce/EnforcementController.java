@@ -54,6 +54,7 @@ public class EnforcementController {
   private final KubernetesClient client;
   private final Clock clock;
   private final EnforceConfig config;
+  private final ActionsStatusWriter statusWriter;
   private final Map<String, String> startedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   public EnforcementController(
@@ -65,7 +66,8 @@ public class EnforcementController {
       IdleController idle,
       KubernetesClient client,
       Clock clock,
-      EnforceConfig config) {
+      EnforceConfig config,
+      ActionsStatusWriter statusWriter) {
     this.sleeper = sleeper;
     this.gpuCaps = gpuCaps;
     this.events = events;
@@ -75,6 +77,7 @@ public class EnforcementController {
     this.client = client;
     this.clock = clock;
     this.config = config;
+    this.statusWriter = statusWriter;
   }
 
   /**
@@ -98,7 +101,13 @@ public class EnforcementController {
       case APPLY -> apply(b, policy, workloads, reports, prev);
       case KEEP -> prev;
       case UNDO -> {
-        undo(b, workloads, reports, EnforcementDecision.undoReason(st, prev));
+        // Clear the record first: the webhook stops denying before the woken workloads create
+        // their pods. Undo itself needs no status (holder annotations, cap reasons).
+        statusWriter.write(b, st.getIdle(), null);
+        String why = EnforcementDecision.undoReason(st, prev);
+        undo(b, workloads, reports, why);
+        events.normal(b, "BudgetActionsUndone", "all enforcement actions undone: " + why);
+        st.setEnforcement(null);
         yield null;
       }
       case NONE -> {
@@ -343,10 +352,6 @@ public class EnforcementController {
     startedAt.remove(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName());
     releaseHeld(b, workloads, why);
     gpuCaps.clear(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(), reports);
-    EnforcementStatus prev = b.getStatus() == null ? null : b.getStatus().getEnforcement();
-    if (prev != null && prev.getAffected() != null && !prev.getAffected().isEmpty()) {
-      events.normal(b, "BudgetActionsUndone", "all enforcement actions undone: " + why);
-    }
   }
 
   private void releaseHeld(EnergyBudget b, List<HasMetadata> workloads, String why) {

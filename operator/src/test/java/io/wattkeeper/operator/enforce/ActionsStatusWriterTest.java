@@ -22,7 +22,8 @@ class ActionsStatusWriterTest {
             cur, null, new EnforcementStatus().setActiveActions(List.of("DenyNewPods")));
     assertThat(ops)
         .extracting(o -> o.get("op") + " " + o.get("path"))
-        .containsExactly("remove /status/idle", "add /status/enforcement");
+        .containsExactly("add /status/idle", "add /status/enforcement");
+    assertThat(ops.get(0)).containsEntry("value", null);
   }
 
   @Test

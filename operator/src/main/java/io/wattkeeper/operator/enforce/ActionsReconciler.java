@@ -155,8 +155,13 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
         workloads.stream().filter(w -> !handled.contains(Workloads.key(w))).toList();
     EnergyBudgetStatus.EnforcementStatus enf =
         enforcement.reconcile(b, policy, rest, reports.list(r -> true).toList());
-    EnergyBudgetStatus.IdleStatus idleStatus = idle.reconcile(b, policy.idle(), rest);
+    List<RuntimeException> failures = new ArrayList<>();
+    EnergyBudgetStatus.IdleStatus idleStatus = idle.reconcile(b, policy.idle(), rest, failures);
     statusWriter.write(b, idleStatus, enf);
+    if (!failures.isEmpty()) {
+      // Status is written for the workloads that went through; retry the rest.
+      throw failures.get(0);
+    }
     return UpdateControl.<EnergyBudget>noUpdate().rescheduleAfter(idleConfig.resyncInterval());
   }
 

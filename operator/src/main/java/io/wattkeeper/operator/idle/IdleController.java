@@ -3,6 +3,7 @@ package io.wattkeeper.operator.idle;
 import static io.wattkeeper.operator.idle.SleepAnnotations.*;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.IdleStatus;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.SleepingWorkload;
@@ -58,9 +59,14 @@ public class IdleController {
 
   /**
    * @param policy {@code null} when the budget has no idle section (everything it holds wakes)
+   * @param failures collects per-workload API failures; the caller retries after writing status
    * @return the new {@code status.idle}, or {@code null} when there is nothing to show
    */
-  public IdleStatus reconcile(EnergyBudget b, IdlePolicy policy, List<HasMetadata> workloads) {
+  public IdleStatus reconcile(
+      EnergyBudget b,
+      IdlePolicy policy,
+      List<HasMetadata> workloads,
+      List<RuntimeException> failures) {
     Instant now = clock.instant();
     if (policy != null) {
       store.require(policy.after());
@@ -68,33 +74,57 @@ public class IdleController {
     String holder = idleHolder(b.getMetadata().getName());
     List<SleepingWorkload> sleeping = new ArrayList<>();
     for (HasMetadata w : workloads) {
-      Map<String, String> ann = Sleeper.annotations(w);
-      boolean selected =
-          policy != null
-              && Selectors.matchesWorkload(policy.workloadSelector(), w.getMetadata().getLabels());
-      if (asleep(ann) && holders(ann).contains(holder)) {
-        if (sleeper.wokenExternally(w)) {
-          sleeper.forget(w, now);
-          String msg =
-              "scaled up by someone else while asleep: recorded as a manual wake, not reversed";
-          events.normal(w, "ManualWake", msg);
-          events.normal(b, "ManualWake", Workloads.key(w) + " " + msg);
-        } else if (!selected) {
-          wake(
-              b,
-              w,
-              holder,
-              policy == null
-                  ? "the budget's idle section was removed"
-                  : "no longer selected by idle.workloadSelector");
-        } else {
-          sleeping.add(entry(w, ann));
+      try {
+        pass(b, policy, w, holder, sleeping, now);
+      } catch (KubernetesClientException e) {
+        // One workload's failure must not stall the others; the reconciler retries afterwards.
+        LOG.warnf(
+            "budget %s/%s: %s failed: %s",
+            b.getMetadata().getNamespace(),
+            b.getMetadata().getName(),
+            Workloads.key(w),
+            e.getMessage());
+        if (asleep(Sleeper.annotations(w)) && holders(Sleeper.annotations(w)).contains(holder)) {
+          sleeping.add(entry(w, Sleeper.annotations(w)));
         }
-      } else if (selected && !asleep(ann) && Workloads.replicas(w) > 0) {
-        maybeSleep(b, w, IdleThresholds.of(policy), holder, now);
+        failures.add(e);
       }
     }
     return status(b, sleeping, now);
+  }
+
+  private void pass(
+      EnergyBudget b,
+      IdlePolicy policy,
+      HasMetadata w,
+      String holder,
+      List<SleepingWorkload> sleeping,
+      Instant now) {
+    Map<String, String> ann = Sleeper.annotations(w);
+    boolean selected =
+        policy != null
+            && Selectors.matchesWorkload(policy.workloadSelector(), w.getMetadata().getLabels());
+    if (asleep(ann) && holders(ann).contains(holder)) {
+      if (sleeper.wokenExternally(w)) {
+        sleeper.forget(w, now);
+        String msg =
+            "scaled up by someone else while asleep: recorded as a manual wake, not reversed";
+        events.normal(w, "ManualWake", msg);
+        events.normal(b, "ManualWake", Workloads.key(w) + " " + msg);
+      } else if (!selected) {
+        wake(
+            b,
+            w,
+            holder,
+            policy == null
+                ? "the budget's idle section was removed"
+                : "no longer selected by idle.workloadSelector");
+      } else {
+        sleeping.add(entry(w, ann));
+      }
+    } else if (selected && !asleep(ann) && Workloads.replicas(w) > 0) {
+      maybeSleep(b, w, IdleThresholds.of(policy), holder, now);
+    }
   }
 
   private void maybeSleep(

@@ -255,4 +255,41 @@ public class EnforcementScenarioTest {
               assertThat(s.budget("team").getStatus().getEnforcement()).isNull();
             });
   }
+
+  @Test
+  void switchingFromEnforceToWarnUndoesTheScaleDownButKeepsRecording() {
+    Scenario s = setUp("enf-switch", spec("Enforce", true, "10kWh"));
+    s.ledger(
+        "team",
+        "Exceeded",
+        clock.instant().minus(Duration.ofDays(1)),
+        clock.instant().plus(Duration.ofDays(3)),
+        "12kWh/10kWh",
+        120);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(s.deployment("batch").getSpec().getReplicas()).isZero();
+              assertThat(limits("node-enf-switch")).hasSize(1);
+            });
+    client
+        .resource(s.budget("team"))
+        .edit(
+            b -> {
+              b.setSpec(spec("Warn", true, "10kWh"));
+              return b;
+            });
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(s.deployment("batch").getSpec().getReplicas()).isEqualTo(2);
+              assertThat(limits("node-enf-switch")).isEmpty();
+              assertThat(s.budget("team").getStatus().getEnforcement().getActiveActions())
+                  .containsExactly("ScaleToZero(Warn)", "DenyNewPods(Warn)", "GpuPowerCap(Warn)");
+            });
+  }
 }

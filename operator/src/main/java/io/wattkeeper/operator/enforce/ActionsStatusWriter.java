@@ -1,0 +1,88 @@
+package io.wattkeeper.operator.enforce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.wattkeeper.api.v1alpha1.EnergyBudget;
+import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
+import io.wattkeeper.operator.idle.Patches;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes {@code status.idle} and {@code status.enforcement} and nothing else, as a JSON patch of
+ * those two members: the ledger reconciler owns every other status field, and a merge patch would
+ * append to lists on the mock server.
+ */
+@ApplicationScoped
+public class ActionsStatusWriter {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final KubernetesClient client;
+
+  public ActionsStatusWriter(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /**
+   * @return true when a patch was sent
+   */
+  public boolean write(
+      EnergyBudget b,
+      EnergyBudgetStatus.IdleStatus idle,
+      EnergyBudgetStatus.EnforcementStatus enforcement) {
+    List<Map<String, Object>> ops = ops(b.getStatus(), idle, enforcement);
+    if (ops.isEmpty()) {
+      return false;
+    }
+    client
+        .resources(EnergyBudget.class)
+        .inNamespace(b.getMetadata().getNamespace())
+        .withName(b.getMetadata().getName())
+        .subresource("status")
+        .patch(PatchContext.of(PatchType.JSON), Patches.json(ops));
+    return true;
+  }
+
+  static List<Map<String, Object>> ops(
+      EnergyBudgetStatus cur,
+      EnergyBudgetStatus.IdleStatus idle,
+      EnergyBudgetStatus.EnforcementStatus enforcement) {
+    List<Map<String, Object>> ops = new ArrayList<>();
+    // An empty status may be stored as JSON null, where "add /status/idle" fails: write the whole
+    // object then (there is nothing of the ledger's to overwrite yet).
+    if (cur == null || JSON.valueToTree(cur).isEmpty()) {
+      Map<String, Object> status = new LinkedHashMap<>();
+      if (idle != null) {
+        status.put("idle", JSON.valueToTree(idle));
+      }
+      if (enforcement != null) {
+        status.put("enforcement", JSON.valueToTree(enforcement));
+      }
+      if (!status.isEmpty()) {
+        ops.add(Patches.op("add", "/status", status));
+      }
+      return ops;
+    }
+    member(ops, "/status/idle", cur.getIdle(), idle);
+    member(ops, "/status/enforcement", cur.getEnforcement(), enforcement);
+    return ops;
+  }
+
+  private static void member(List<Map<String, Object>> ops, String path, Object cur, Object next) {
+    JsonNode c = cur == null ? null : JSON.valueToTree(cur);
+    JsonNode n = next == null ? null : JSON.valueToTree(next);
+    if (n == null && c != null) {
+      // "add null" rather than "remove": it cannot fail when our view is stale and the member is
+      // already gone (a real API server prunes the null of a non-nullable CRD field).
+      ops.add(Patches.op("add", path, null));
+    } else if (n != null && !n.equals(c)) {
+      ops.add(Patches.op("add", path, n));
+    }
+  }
+}

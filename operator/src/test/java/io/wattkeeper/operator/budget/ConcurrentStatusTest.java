@@ -1,30 +1,28 @@
 package io.wattkeeper.operator.budget;
 
-import static io.wattkeeper.operator.testing.Fixtures.energy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
-import io.wattkeeper.operator.testing.Fixtures;
+import io.wattkeeper.operator.idle.Scenario;
 import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The enforcement reconciler writes status.idle and status.enforcement; this reconciler's status
- * writes must leave them alone, and show them in display.actions.
+ * Both EnergyBudget reconcilers write the same status: the ledger its usage fields, the actions
+ * reconciler status.idle and status.enforcement. With both running on real reports, each round of
+ * reports moves both writers' fields and neither clobbers the other's; the ledger shows the other's
+ * fields in display.actions.
  */
 @QuarkusTest
 @WithKubernetesTestServer
@@ -32,20 +30,18 @@ class ConcurrentStatusTest {
 
   static final String NS = "shared-status";
   static final String NODE = "shared-n1";
-  static final Instant T0 = Instant.parse("2026-09-19T08:00:00Z");
+  static final Map<String, String> ROLE = Map.of("wattkeeper.io/role", "inference");
 
   @Inject KubernetesClient client;
   @Inject MutableClock clock;
 
   @Test
-  void idleAndEnforcementWrittenByTheOtherReconcilerSurviveOurWrites() {
-    Fixtures f = new Fixtures(client);
-    clock.set(T0); // the clock is shared: set it before any object exists
-    f.namespace(NS);
-    f.node(NODE, Map.of(), Map.of());
-    Pod pod = f.pod(NS, "llm", NODE, Map.of("app", "llm"));
-    f.budget(
-        NS,
+  void bothReconcilersWriteTheirOwnFieldsAndNeitherClobbersTheOther() {
+    Scenario s = new Scenario(client, clock, NS);
+    s.deployment("vllm", 2, ROLE);
+    List<Pod> pods = s.pods("vllm", 2, true);
+    List<Scenario.Sample> quiet = pods.stream().map(Scenario.Sample::quiet).toList();
+    s.budget(
         "b",
         new EnergyBudgetSpec(
             null,
@@ -53,49 +49,78 @@ class ConcurrentStatusTest {
             new EnergyBudgetSpec.Limits("1kWh", null, null),
             List.of(50),
             null,
-            null,
-            null));
-    f.awaitReconciled(NS, "b");
-    clock.set(T0);
-    f.report(NODE, "e", 1, T0, energy(pod, 36_000, 0, 10));
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .ignoreExceptions()
-        .untilAsserted(
-            () ->
-                assertThat(f.budget(NS, "b").getStatus().getUsed().getEnergyWh()).isEqualTo(10.0));
+            new EnergyBudgetSpec.Enforcement("Enforce", List.of("DenyNewPods"), null, null, true),
+            new EnergyBudgetSpec.Idle(
+                new LabelSelectorBuilder().withMatchLabels(ROLE).build(),
+                "5m",
+                5.0,
+                0.05,
+                1024.0,
+                "10m")));
+    s.node(NODE);
+    s.report(NODE, Scenario.Sample.energyWh(quiet, 0), null);
+    s.awaitStatus("b", st -> st.getMatchedPods() != null && st.getMatchedPods() == 2);
 
-    // The other reconciler writes its fields, the way it must: a JSON patch of only those.
-    client
-        .resources(EnergyBudget.class)
-        .inNamespace(NS)
-        .withName("b")
-        .subresource("status")
-        .patch(
-            PatchContext.of(PatchType.JSON),
-            "[{\"op\":\"add\",\"path\":\"/status/idle\",\"value\":{\"sleeping\":[{\"kind\":\"Deployment\",\"name\":\"vllm\",\"previousReplicas\":2,\"via\":\"replicas\"}],\"energySavedWh\":12.5}},"
-                + "{\"op\":\"add\",\"path\":\"/status/enforcement\",\"value\":{\"activeActions\":[\"DenyNewPods\"],\"since\":\"2026-09-19T08:00:30Z\"}}]");
-
-    for (int i = 2; i <= 4; i++) {
-      Instant t = T0.plusSeconds(60L * (i - 1));
-      clock.set(t);
-      f.report(NODE, "e", i, t, energy(pod, 36_000.0 * 20 * i, 0, 10));
+    // Quiet for 6 minutes, 5 Wh per pod and report: the actions reconciler puts vllm to sleep.
+    double whPerPod = 0;
+    for (int i = 0; i < 12; i++) {
+      clock.advance(Duration.ofSeconds(30));
+      whPerPod += 5;
+      s.report(NODE, Scenario.Sample.energyWh(quiet, whPerPod), null);
     }
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> s.deployment("vllm").getSpec().getReplicas() == 0);
+
+    // Rounds of reports a minute apart (so the ledger writes each one): 300 Wh a round.
+    double saved = 0;
+    String[] phases = {"Ok", "Warning", "Exceeded", "Exceeded"};
+    for (String phase : phases) {
+      clock.advance(Duration.ofSeconds(60));
+      whPerPod += 150;
+      s.report(NODE, Scenario.Sample.energyWh(quiet, whPerPod), null);
+      double expectedWh = 2 * whPerPod;
+      double savedBefore = saved;
+      EnergyBudgetStatus st =
+          s.awaitStatus(
+                  "b",
+                  x ->
+                      x.getUsed() != null
+                          && x.getUsed().getEnergyWh() == expectedWh
+                          && x.getIdle() != null
+                          && x.getIdle().getEnergySavedWh() != null
+                          && x.getIdle().getEnergySavedWh() > savedBefore
+                          && (!phase.equals("Exceeded") || x.getEnforcement() != null))
+              .getStatus();
+      // The ledger's fields...
+      assertThat(st.getPhase()).isEqualTo(phase);
+      assertThat(st.getMatchedPods()).isEqualTo(2);
+      // ...and the actions reconciler's, each written in this round and both still there.
+      assertThat(st.getIdle().getSleeping())
+          .singleElement()
+          .satisfies(
+              w -> {
+                assertThat(w.getName()).isEqualTo("vllm");
+                assertThat(w.getPreviousReplicas()).isEqualTo(2);
+              });
+      saved = st.getIdle().getEnergySavedWh();
+      if (phase.equals("Exceeded")) {
+        assertThat(st.getEnforcement().getActiveActions()).containsExactly("DenyNewPods");
+      }
+    }
+    // The ledger shows the other reconciler's fields; lists it writes are replaced whole, never
+    // appended (the mock appends on merge patches).
+    await()
+        .atMost(Duration.ofSeconds(15))
         .ignoreExceptions()
         .untilAsserted(
             () -> {
-              EnergyBudgetStatus s = f.budget(NS, "b").getStatus();
-              assertThat(s.getUsed().getEnergyWh()).isEqualTo(800.0);
-              assertThat(s.getPhase()).isEqualTo("Warning");
-              assertThat(s.getIdle().getSleeping()).hasSize(1);
-              assertThat(s.getIdle().getSleeping().get(0).getPreviousReplicas()).isEqualTo(2);
-              assertThat(s.getIdle().getEnergySavedWh()).isEqualTo(12.5);
-              assertThat(s.getEnforcement().getActiveActions()).containsExactly("DenyNewPods");
-              assertThat(s.getDisplay().getActions()).isEqualTo("DenyNewPods,Sleeping:1");
-              // Lists we write are replaced whole, never appended (the mock appends on merge).
-              assertThat(s.getConditions()).hasSize(4);
+              EnergyBudgetStatus st = s.budget("b").getStatus();
+              assertThat(st.getDisplay().getActions()).isEqualTo("DenyNewPods,Sleeping:1");
+              assertThat(st.getConditions()).hasSize(4);
+              assertThat(st.getUsed().getEnergyWh()).isEqualTo(1320.0);
+              assertThat(st.getIdle().getSleeping()).hasSize(1);
+              assertThat(st.getEnforcement().getActiveActions()).containsExactly("DenyNewPods");
             });
   }
 }

@@ -6,10 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
+import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.AffectedWorkload;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReport;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReportSpec.GpuPowerLimit;
@@ -20,13 +23,17 @@ import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Budget exceeded, then each action in each mode, then the period reset (or a raised limit)
- * restores everything. The ledger's part (phase, period, display) is played by the test.
+ * restores everything. End to end: the agent's reports (written by the test) go through the real
+ * ledger reconciler, which sets phase Exceeded and rolls the period over; the actions reconciler
+ * reacts to what the ledger wrote.
  */
 @QuarkusTest
 @WithKubernetesTestServer
@@ -55,8 +62,26 @@ public class EnforcementScenarioTest {
         null);
   }
 
-  /** A namespace with a scalable and a non-scalable Deployment and a pod holding a GPU. */
-  Scenario setUp(String ns, EnergyBudgetSpec spec) {
+  /** 12 kWh on one pod: over the 10 kWh limit. */
+  static final double USED_WH = 12_000;
+
+  /** One namespace's cluster: the pods' node, its report's GPU and the samples the agent sends. */
+  record Setup(Scenario s, String node, List<Scenario.Sample> samples, List<Gpu> gpus) {
+    /** The agent reports again, counters unchanged. */
+    List<Scenario.Sample> used() {
+      return Scenario.Sample.energyWh(samples, USED_WH);
+    }
+
+    EnergyBudget rollOver() {
+      return s.rollOver("team", node, used(), gpus);
+    }
+  }
+
+  /**
+   * A namespace with a scalable and a non-scalable Deployment and a pod holding a GPU that has used
+   * 12 kWh; returns once the real ledger has set the budget Exceeded.
+   */
+  Setup setUp(String ns, EnergyBudgetSpec spec) {
     Scenario s = new Scenario(client, clock, ns);
     s.deployment("batch", 2, SCALABLE);
     s.deployment("keep", 2, Map.of());
@@ -68,9 +93,38 @@ public class EnforcementScenarioTest {
             .setMinPowerLimitWatts(100.0)
             .setMaxPowerLimitWatts(700.0)
             .setExclusivePodUid(gpuPod.getMetadata().getUid());
-    s.report("node-" + ns, List.of(Scenario.Sample.active(gpuPod)), List.of(gpu));
     s.budget("team", spec);
-    return s;
+    Setup setup = new Setup(s, "node-" + ns, List.of(Scenario.Sample.active(gpuPod)), List.of(gpu));
+    EnergyBudget b = s.exceed("team", setup.node(), setup.samples(), setup.gpus(), USED_WH);
+    assertThat(b.getStatus().getUsed().getEnergyWh()).isEqualTo(USED_WH);
+    assertThat(b.getStatus().getDisplay().getEnergy()).isEqualTo("12kWh/10kWh");
+    return setup;
+  }
+
+  /** What the ledger shows as the reset time: the period end in the budget's zone (UTC). */
+  static String resets(EnergyBudget b) {
+    String shown = b.getStatus().getDisplay().getResetsAt();
+    assertThat(shown)
+        .isEqualTo(
+            OffsetDateTime.parse(b.getStatus().getPeriod().getEnd())
+                    .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))
+                + " UTC");
+    return shown;
+  }
+
+  /** After the rollover the ledger shows a fresh period: Ok, nothing used, the old one exceeded. */
+  static void assertFreshPeriod(EnergyBudget b, Instant previousEnd) {
+    EnergyBudgetStatus st = b.getStatus();
+    assertThat(st.getPhase()).isEqualTo("Ok");
+    assertThat(OffsetDateTime.parse(st.getPeriod().getStart()).toInstant()).isEqualTo(previousEnd);
+    assertThat(st.getUsed().getEnergyWh()).isZero();
+    assertThat(st.getHistory())
+        .first()
+        .satisfies(
+            h -> {
+              assertThat(h.getEnergyWh()).isEqualTo(USED_WH);
+              assertThat(h.getExceeded()).isTrue();
+            });
   }
 
   List<GpuPowerLimit> limits(String node) {
@@ -80,12 +134,22 @@ public class EnforcementScenarioTest {
         : r.getSpec().gpuPowerLimits();
   }
 
+  /**
+   * Edits the spec as a user would, with a merge patch (no resourceVersion: the reconcilers' status
+   * writes must not make the edit conflict).
+   */
+  void patchSpec(Scenario s, String specJson) {
+    client
+        .resources(EnergyBudget.class)
+        .inNamespace(s.ns)
+        .withName("team")
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":" + specJson + "}");
+  }
+
   @Test
   void enforceScalesDeniesAndCapsThenThePeriodResetRestoresEverything() {
-    Scenario s = setUp("enf-enforce", spec("Enforce", true, "10kWh"));
-    Instant start = clock.instant().minus(Duration.ofDays(3));
-    Instant end = clock.instant().plus(Duration.ofDays(3));
-    s.ledger("team", "Exceeded", start, end, "12kWh/10kWh", 120);
+    Setup setup = setUp("enf-enforce", spec("Enforce", true, "10kWh"));
+    Scenario s = setup.s();
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
@@ -108,28 +172,32 @@ public class EnforcementScenarioTest {
                           "DenyNewPods", "Namespace", "enf-enforce"),
                       org.assertj.core.groups.Tuple.tuple(
                           "GpuPowerCap", "Node", "node-enf-enforce"));
-              // The ledger's fields are untouched by this reconciler's status writes.
+              // Each reconciler's status writes leave the other's fields alone.
               assertThat(b.getStatus().getPhase()).isEqualTo("Exceeded");
               assertThat(b.getStatus().getDisplay().getEnergy()).isEqualTo("12kWh/10kWh");
+              assertThat(b.getStatus().getUsed().getEnergyWh()).isEqualTo(USED_WH);
             });
     assertThat(s.deployment("keep").getSpec().getReplicas()).isEqualTo(2);
-    assertThat(s.budget("team").getStatus().getEnforcement().getAffected())
+    EnergyBudget exceeded = s.budget("team");
+    assertThat(exceeded.getStatus().getEnforcement().getAffected())
         .filteredOn(a -> a.getAction().equals("ScaleToZero"))
         .singleElement()
         .satisfies(a -> assertThat(a.getPreviousReplicas()).isEqualTo(2));
+    String message =
+        "exceeded energy budget enf-enforce/team: used 12kWh, limit 10kWh, resets "
+            + resets(exceeded);
     assertThat(s.events("batch"))
         .anyMatch(
-            e ->
-                e.getReason().equals("BudgetScaleToZero")
-                    && e.getMessage()
-                        .contains(
-                            "exceeded energy budget enf-enforce/team: used 12kWh, limit 10kWh, resets "
-                                + end));
+            e -> e.getReason().equals("BudgetScaleToZero") && e.getMessage().contains(message));
+    // The ledger's own Event says the same.
+    assertThat(s.events("team"))
+        .anyMatch(
+            e -> e.getReason().equals("EnergyBudgetExceeded") && e.getMessage().equals(message));
     // Pods are never evicted or deleted.
     assertThat(client.pods().inNamespace(s.ns).list().getItems()).hasSize(1);
 
-    clock.advance(Duration.ofDays(4));
-    s.ledger("team", "Ok", end, end.plus(Duration.ofDays(30)), "0kWh/10kWh", 0);
+    Instant end = s.periodEnd("team");
+    setup.rollOver();
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
@@ -139,21 +207,22 @@ public class EnforcementScenarioTest {
               assertThat(Scenario.annotations(s.deployment("batch")))
                   .doesNotContainKey(SleepAnnotations.REPLICAS_BEFORE_SLEEP);
               assertThat(limits("node-enf-enforce")).isEmpty();
-              assertThat(s.budget("team").getStatus().getEnforcement()).isNull();
+              EnergyBudget b = s.budget("team");
+              assertThat(b.getStatus().getEnforcement()).isNull();
+              assertFreshPeriod(b, end);
             });
     assertThat(s.events("team"))
         .anyMatch(
             e ->
                 e.getReason().equals("BudgetActionsUndone")
                     && e.getMessage().contains("period was reset"));
+    assertThat(s.deployment("keep").getSpec().getReplicas()).isEqualTo(2);
   }
 
   @Test
   void warnRecordsAndWarnsButChangesNothing() {
-    Scenario s = setUp("enf-warn", spec("Warn", true, "10kWh"));
-    Instant end = clock.instant().plus(Duration.ofDays(3));
-    s.ledger(
-        "team", "Exceeded", clock.instant().minus(Duration.ofDays(1)), end, "12kWh/10kWh", 120);
+    Setup setup = setUp("enf-warn", spec("Warn", true, "10kWh"));
+    Scenario s = setup.s();
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
@@ -176,24 +245,30 @@ public class EnforcementScenarioTest {
                       e ->
                           e.getType().equals("Warning")
                               && e.getReason().equals("BudgetScaleToZero"));
+              assertThat(b.getStatus().getPhase()).isEqualTo("Exceeded");
             });
     assertThat(s.deployment("batch").getSpec().getReplicas()).isEqualTo(2);
     assertThat(limits("node-enf-warn")).isEmpty();
 
-    clock.advance(Duration.ofDays(4));
-    s.ledger("team", "Ok", end, end.plus(Duration.ofDays(30)), "0kWh/10kWh", 0);
+    Instant end = s.periodEnd("team");
+    setup.rollOver();
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> s.budget("team").getStatus().getEnforcement() == null);
+        .untilAsserted(
+            () -> {
+              EnergyBudget b = s.budget("team");
+              assertThat(b.getStatus().getEnforcement()).isNull();
+              assertFreshPeriod(b, end);
+            });
+    assertThat(s.deployment("batch").getSpec().getReplicas()).isEqualTo(2);
+    assertThat(limits("node-enf-warn")).isEmpty();
   }
 
   @Test
   void dryRunOnlyRecords() {
-    Scenario s = setUp("enf-dryrun", spec("DryRun", true, "10kWh"));
-    Instant end = clock.instant().plus(Duration.ofDays(3));
-    s.ledger(
-        "team", "Exceeded", clock.instant().minus(Duration.ofDays(1)), end, "12kWh/10kWh", 120);
+    Setup setup = setUp("enf-dryrun", spec("DryRun", true, "10kWh"));
+    Scenario s = setup.s();
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
@@ -206,28 +281,69 @@ public class EnforcementScenarioTest {
     assertThat(limits("node-enf-dryrun")).isEmpty();
     assertThat(s.events("batch")).isEmpty();
 
-    clock.advance(Duration.ofDays(4));
-    s.ledger("team", "Ok", end, end.plus(Duration.ofDays(30)), "0kWh/10kWh", 0);
+    Instant end = s.periodEnd("team");
+    setup.rollOver();
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> s.budget("team").getStatus().getEnforcement() == null);
+        .untilAsserted(
+            () -> {
+              EnergyBudget b = s.budget("team");
+              assertThat(b.getStatus().getEnforcement()).isNull();
+              assertFreshPeriod(b, end);
+            });
+    assertThat(s.deployment("batch").getSpec().getReplicas()).isEqualTo(2);
+    assertThat(s.events("batch")).isEmpty();
   }
 
   @Test
   void raisingTheLimitUndoesWithinThePeriodButWithoutRestoreOnResetAResetKeepsActions() {
-    Scenario s = setUp("enf-raise", spec("Enforce", false, "10kWh"));
-    Instant start = clock.instant().minus(Duration.ofDays(1));
-    Instant end = clock.instant().plus(Duration.ofDays(3));
-    s.ledger("team", "Exceeded", start, end, "12kWh/10kWh", 120);
+    Setup setup = setUp("enf-raise", spec("Enforce", false, "10kWh"));
+    Scenario s = setup.s();
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
-        .until(() -> s.deployment("batch").getSpec().getReplicas() == 0);
+        .untilAsserted(
+            () -> {
+              assertThat(s.deployment("batch").getSpec().getReplicas()).isZero();
+              assertThat(limits("node-enf-raise")).hasSize(1);
+            });
 
-    // Period reset, restoreOnReset false: the actions stay.
-    clock.advance(Duration.ofDays(4));
-    s.ledger("team", "Ok", end, end.plus(Duration.ofDays(30)), "0kWh/10kWh", 0);
+    // The limit raised above usage within the period: the ledger says Ok, everything is undone.
+    patchSpec(s, "{\"limits\":{\"energy\":\"20kWh\"}}");
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(s.deployment("batch").getSpec().getReplicas()).isEqualTo(2);
+              assertThat(limits("node-enf-raise")).isEmpty();
+              EnergyBudget b = s.budget("team");
+              assertThat(b.getStatus().getEnforcement()).isNull();
+              assertThat(b.getStatus().getPhase()).isEqualTo("Ok");
+              assertThat(b.getStatus().getDisplay().getEnergy()).isEqualTo("12kWh/20kWh");
+            });
+    assertThat(s.events("team"))
+        .anyMatch(
+            e ->
+                e.getReason().equals("BudgetActionsUndone")
+                    && e.getMessage().contains("limit raised above usage"));
+
+    // Lowered again: exceeded again, the actions come back.
+    patchSpec(s, "{\"limits\":{\"energy\":\"10kWh\"}}");
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () -> {
+              assertThat(s.budget("team").getStatus().getPhase()).isEqualTo("Exceeded");
+              assertThat(s.deployment("batch").getSpec().getReplicas()).isZero();
+              assertThat(limits("node-enf-raise")).hasSize(1);
+            });
+
+    // Period reset, restoreOnReset false: the actions stay although the ledger says Ok.
+    Instant end = s.periodEnd("team");
+    assertFreshPeriod(setup.rollOver(), end);
     await()
         .during(Duration.ofSeconds(2))
         .atMost(Duration.ofSeconds(4))
@@ -235,16 +351,12 @@ public class EnforcementScenarioTest {
             () -> {
               assertThat(s.deployment("batch").getSpec().getReplicas()).isZero();
               assertThat(limits("node-enf-raise")).hasSize(1);
+              assertThat(s.budget("team").getStatus().getEnforcement().getActiveActions())
+                  .contains("ScaleToZero");
             });
 
     // The limit raised: undone.
-    client
-        .resource(s.budget("team"))
-        .edit(
-            b -> {
-              b.setSpec(spec("Enforce", false, "20kWh"));
-              return b;
-            });
+    patchSpec(s, "{\"limits\":{\"energy\":\"20kWh\"}}");
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
@@ -258,14 +370,8 @@ public class EnforcementScenarioTest {
 
   @Test
   void switchingFromEnforceToWarnUndoesTheScaleDownButKeepsRecording() {
-    Scenario s = setUp("enf-switch", spec("Enforce", true, "10kWh"));
-    s.ledger(
-        "team",
-        "Exceeded",
-        clock.instant().minus(Duration.ofDays(1)),
-        clock.instant().plus(Duration.ofDays(3)),
-        "12kWh/10kWh",
-        120);
+    Setup setup = setUp("enf-switch", spec("Enforce", true, "10kWh"));
+    Scenario s = setup.s();
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
@@ -274,13 +380,7 @@ public class EnforcementScenarioTest {
               assertThat(s.deployment("batch").getSpec().getReplicas()).isZero();
               assertThat(limits("node-enf-switch")).hasSize(1);
             });
-    client
-        .resource(s.budget("team"))
-        .edit(
-            b -> {
-              b.setSpec(spec("Warn", true, "10kWh"));
-              return b;
-            });
+    patchSpec(s, "{\"enforcement\":{\"mode\":\"Warn\"}}");
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
@@ -288,8 +388,10 @@ public class EnforcementScenarioTest {
             () -> {
               assertThat(s.deployment("batch").getSpec().getReplicas()).isEqualTo(2);
               assertThat(limits("node-enf-switch")).isEmpty();
-              assertThat(s.budget("team").getStatus().getEnforcement().getActiveActions())
+              EnergyBudget b = s.budget("team");
+              assertThat(b.getStatus().getEnforcement().getActiveActions())
                   .containsExactly("ScaleToZero(Warn)", "DenyNewPods(Warn)", "GpuPowerCap(Warn)");
+              assertThat(b.getStatus().getPhase()).isEqualTo("Exceeded");
             });
   }
 }

@@ -64,23 +64,17 @@ class OnlyIdleAndDeletionTest {
                 null,
                 null,
                 null)));
+    List<Scenario.Sample> samples =
+        List.of(
+            Scenario.Sample.quiet(quiet.get(0)),
+            Scenario.Sample.quiet(quiet.get(1)),
+            Scenario.Sample.active(busy));
     for (int i = 0; i < 14; i++) {
       clock.advance(Duration.ofSeconds(30));
-      s.report(
-          "node-onlyidle",
-          List.of(
-              Scenario.Sample.quiet(quiet.get(0)),
-              Scenario.Sample.quiet(quiet.get(1)),
-              Scenario.Sample.active(busy)),
-          List.of(gpu));
+      s.report("node-onlyidle", samples, List.of(gpu));
     }
-    s.ledger(
-        "team",
-        "Exceeded",
-        clock.instant().minus(Duration.ofDays(1)),
-        clock.instant().plus(Duration.ofDays(1)),
-        "12kWh/10kWh",
-        120);
+    // 12 kWh of a 10 kWh limit, through the real ledger.
+    s.exceed("team", "node-onlyidle", samples, List.of(gpu), 4_000);
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))

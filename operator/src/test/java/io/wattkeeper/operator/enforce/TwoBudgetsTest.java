@@ -14,7 +14,6 @@ import io.wattkeeper.operator.idle.SleepAnnotations;
 import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,9 +60,9 @@ class TwoBudgetsTest {
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
         .until(() -> s.deployment("llm").getSpec().getReplicas() == 0);
-    Instant end = clock.instant().plus(Duration.ofDays(2));
-    s.ledger(
-        "team", "Exceeded", clock.instant().minus(Duration.ofDays(1)), end, "12kWh/10kWh", 120);
+    // The pods used 12 kWh of the enforcing budget's 10 kWh: the real ledger says Exceeded.
+    List<Scenario.Sample> quiet = pods.stream().map(Scenario.Sample::quiet).toList();
+    s.exceed("team", "node-two-budgets", quiet, null, 4_000);
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))
@@ -87,8 +86,7 @@ class TwoBudgetsTest {
     assertThat(s.deployment("llm").getSpec().getReplicas()).isZero();
 
     // Period reset: no budget holds it any more; exact previous count.
-    clock.advance(Duration.ofDays(3));
-    s.ledger("team", "Ok", end, end.plus(Duration.ofDays(30)), "0kWh/10kWh", 0);
+    s.rollOver("team", "node-two-budgets", Scenario.Sample.energyWh(quiet, 4_000), null);
     await()
         .ignoreExceptions()
         .atMost(Duration.ofSeconds(15))

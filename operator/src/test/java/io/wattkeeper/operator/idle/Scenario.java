@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -15,19 +16,25 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
+import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReport;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReportStatus;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReportStatus.PodEnergy;
 import io.wattkeeper.operator.time.MutableClock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
 
 /**
  * Test fixtures shared by the scenario tests: real objects in the mock API server, and the parts of
  * the cluster the mock does not run (the workload controller's status, the pods, the node agent's
- * reports, the ledger's budget status), written the way those components write them.
+ * reports), written the way those components write them. Budget status comes from the operator's
+ * own reconcilers: {@link #exceed} and {@link #rollOver} drive the real ledger through reports.
  */
 public final class Scenario {
 
@@ -172,14 +179,37 @@ public final class Scenario {
     client.pods().inNamespace(ns).withLabel("app", app).delete();
   }
 
-  /** One pod's sample in a report. */
+  /**
+   * One pod's sample in a report; {@code cpuJoules}, when set, is the pod's cumulative CPU energy
+   * counter (what the ledger charges), else the pod reports no energy.
+   */
   public record Sample(
       Pod pod,
       double cpuCores,
       double gpuPercent,
       double rxBytes,
       double watts,
-      List<String> gpus) {
+      List<String> gpus,
+      Double cpuJoules) {
+    public Sample(
+        Pod pod,
+        double cpuCores,
+        double gpuPercent,
+        double rxBytes,
+        double watts,
+        List<String> gpus) {
+      this(pod, cpuCores, gpuPercent, rxBytes, watts, gpus, null);
+    }
+
+    /** The same sample with the pod's cumulative energy counter at {@code wh} watt-hours. */
+    public Sample energyWh(double wh) {
+      return new Sample(pod, cpuCores, gpuPercent, rxBytes, watts, gpus, wh * 3600);
+    }
+
+    public static List<Sample> energyWh(List<Sample> samples, double whPerPod) {
+      return samples.stream().map(x -> x.energyWh(whPerPod)).toList();
+    }
+
     public static Sample active(Pod p) {
       return new Sample(p, 1.5, 80, 50_000, 300, null);
     }
@@ -203,6 +233,10 @@ public final class Scenario {
               .setGpuUtilizationPercent(s.gpus() == null ? null : s.gpuPercent())
               .setNetworkReceiveBytesPerSecond(s.rxBytes())
               .setCpuWatts(s.watts())
+              .setCpuJoules(s.cpuJoules())
+              .setMemoryJoules(s.cpuJoules() == null ? null : 0.0)
+              .setGpuJoules(s.cpuJoules() == null ? null : 0.0)
+              .setEstimated(s.cpuJoules() == null ? null : false)
               .setGpus(s.gpus()));
     }
     NodeEnergyReportStatus st =
@@ -232,34 +266,76 @@ public final class Scenario {
     return client.resource(b).create();
   }
 
-  /** Plays the ledger reconciler: sets phase, period and display on the budget's status. */
-  public void ledger(
+  /** A Node for the reports (the ledger looks up its grid zone); created once. */
+  public void node(String name) {
+    if (client.nodes().withName(name).get() == null) {
+      client
+          .nodes()
+          .resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
+    }
+  }
+
+  /** Waits (at most 20 s) until the budget's status satisfies {@code check}; returns the budget. */
+  public EnergyBudget awaitStatus(String budget, Predicate<EnergyBudgetStatus> check) {
+    return Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(() -> budget(budget), b -> b.getStatus() != null && check.test(b.getStatus()));
+  }
+
+  /**
+   * Drives the real ledger reconciler over a budget's limit, the way a cluster does: the agent
+   * first reports the pods with zero counters; once the ledger counts them (status.matchedPods, so
+   * its pod cache knows their labels and no energy goes uncharged), 30 s later their cumulative
+   * counters reach {@code whPerPod} each. Returns the budget once the ledger says Exceeded.
+   */
+  public EnergyBudget exceed(
       String budget,
-      String phase,
-      Instant periodStart,
-      Instant periodEnd,
-      String energyDisplay,
-      double percent) {
-    String patch =
-        "{\"status\":{\"phase\":\""
-            + phase
-            + "\",\"period\":{\"start\":\""
-            + periodStart
-            + "\",\"end\":\""
-            + periodEnd
-            + "\"},\"percentUsed\":{\"energy\":"
-            + percent
-            + "},\"display\":{\"energy\":\""
-            + energyDisplay
-            + "\",\"resetsAt\":\""
-            + periodEnd
-            + "\"}}}";
-    client
-        .resources(EnergyBudget.class)
-        .inNamespace(ns)
-        .withName(budget)
-        .subresource("status")
-        .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      String node,
+      List<Sample> samples,
+      List<NodeEnergyReportStatus.Gpu> gpus,
+      double whPerPod) {
+    node(node);
+    report(node, Sample.energyWh(samples, 0), gpus);
+    awaitStatus(
+        budget,
+        st ->
+            st.getMatchedPods() != null
+                && st.getMatchedPods() == samples.size()
+                && st.getPeriod() != null);
+    clock.advance(Duration.ofSeconds(30));
+    report(node, Sample.energyWh(samples, whPerPod), gpus);
+    return awaitStatus(budget, st -> "Exceeded".equals(st.getPhase()));
+  }
+
+  /** The end of the budget's current period as the ledger wrote it. */
+  public Instant periodEnd(String budget) {
+    return OffsetDateTime.parse(budget(budget).getStatus().getPeriod().getEnd()).toInstant();
+  }
+
+  /**
+   * Moves the shared clock (forward only) just past the end of the budget's period and has the
+   * agent report again with unchanged counters: the ledger rolls the period over. Returns the
+   * budget once its status shows the new period.
+   */
+  public EnergyBudget rollOver(
+      String budget,
+      String node,
+      List<Sample> samplesWithEnergy,
+      List<NodeEnergyReportStatus.Gpu> gpus) {
+    Instant end = periodEnd(budget);
+    Instant now = clock.instant();
+    if (!end.isAfter(now)) {
+      throw new IllegalStateException("period end " + end + " is not after the clock " + now);
+    }
+    clock.advance(Duration.between(now, end).plusSeconds(30));
+    report(node, samplesWithEnergy, gpus);
+    return awaitStatus(
+        budget,
+        st ->
+            st.getPeriod() != null
+                && OffsetDateTime.parse(st.getPeriod().getStart()).toInstant().equals(end));
   }
 
   public EnergyBudget budget(String name) {

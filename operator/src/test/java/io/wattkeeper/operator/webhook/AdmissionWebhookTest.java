@@ -4,23 +4,29 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.path.json.JsonPath;
+import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.operator.enforce.EnforcementScenarioTest;
 import io.wattkeeper.operator.idle.Scenario;
 import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The webhook over real HTTP with real AdmissionReview v1 JSON. */
+/**
+ * The webhook over real HTTP with real AdmissionReview v1 JSON, answering from budgets the real
+ * ledger set Exceeded.
+ */
 @QuarkusTest
 @WithKubernetesTestServer
 public class AdmissionWebhookTest {
@@ -29,17 +35,24 @@ public class AdmissionWebhookTest {
 
   @Inject KubernetesClient client;
   @Inject MutableClock clock;
-  static Instant end;
 
+  /** The reset time the ledger shows for the wh-enforce budget. */
+  static String resets;
+
+  /**
+   * Once for the class: a budget per mode whose pod used 12 kWh of a 10 kWh limit; the real ledger
+   * sets it Exceeded and the actions reconciler puts DenyNewPods in force.
+   */
   @BeforeEach
   void budgets() {
-    if (end != null) {
+    if (resets != null) {
       return;
     }
-    end = clock.instant().plus(Duration.ofDays(2));
     for (String mode : List.of("Enforce", "Warn")) {
-      Scenario s = new Scenario(client, clock, "wh-" + mode.toLowerCase());
+      String ns = "wh-" + mode.toLowerCase();
+      Scenario s = new Scenario(client, clock, ns);
       s.deployment("llm", 1, Map.of());
+      Pod pod = s.pods("llm", 1, true).get(0);
       EnergyBudgetSpec spec = EnforcementScenarioTest.spec(mode, true, "10kWh");
       s.budget(
           "team",
@@ -51,15 +64,24 @@ public class AdmissionWebhookTest {
               null,
               new EnergyBudgetSpec.Enforcement(mode, List.of("DenyNewPods"), null, null, true),
               null));
-      s.ledger(
-          "team", "Exceeded", clock.instant().minus(Duration.ofDays(1)), end, "12kWh/10kWh", 120);
-      await()
-          .ignoreExceptions()
-          .atMost(Duration.ofSeconds(15))
-          .untilAsserted(
-              () ->
-                  assertThat(s.budget("team").getStatus().getEnforcement().getActiveActions())
-                      .hasSize(1));
+      EnergyBudget b =
+          s.exceed("team", "node-" + ns, List.of(Scenario.Sample.active(pod)), null, 12_000);
+      assertThat(b.getStatus().getDisplay().getEnergy()).isEqualTo("12kWh/10kWh");
+      s.awaitStatus(
+          "team",
+          st ->
+              st.getEnforcement() != null
+                  && st.getEnforcement().getActiveActions() != null
+                  && st.getEnforcement().getActiveActions().size() == 1);
+      if (mode.equals("Enforce")) {
+        resets = b.getStatus().getDisplay().getResetsAt();
+        // The ledger's form: the period end in the budget's zone.
+        assertThat(resets)
+            .isEqualTo(
+                OffsetDateTime.parse(b.getStatus().getPeriod().getEnd())
+                        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))
+                    + " UTC");
+      }
     }
     new Scenario(client, clock, "wh-free");
     // The webhook's own cache catches up with the status just written.
@@ -79,7 +101,7 @@ public class AdmissionWebhookTest {
     assertThat(r.getString("response.status.message"))
         .isEqualTo(
             "pods \"web-1\" is forbidden: exceeded energy budget wh-enforce/team: used 12kWh, limit 10kWh, resets "
-                + end);
+                + resets);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.wattkeeper.operator.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -69,13 +70,9 @@ class WebhookBenchmark {
       s.deployment("llm", 1, Map.of());
     }
     Scenario hot = new Scenario(client, clock, "bench-0");
-    hot.ledger(
-        "team",
-        "Exceeded",
-        clock.instant().minus(Duration.ofDays(1)),
-        clock.instant().plus(Duration.ofDays(1)),
-        "12kWh/10kWh",
-        120);
+    // Its pod used 12 kWh of 10: the real ledger sets it Exceeded.
+    Pod pod = hot.pods("llm", 1, true).get(0);
+    hot.exceed("team", "node-bench-0", List.of(Scenario.Sample.active(pod)), null, 12_000);
     String denied = AdmissionWebhookTest.podCreate("bench-0", Map.of("app", "x"));
     String allowed = AdmissionWebhookTest.podCreate("bench-7", Map.of("app", "x"));
     String scale = AdmissionWebhookTest.scale("bench-0", "llm", 1, 3);

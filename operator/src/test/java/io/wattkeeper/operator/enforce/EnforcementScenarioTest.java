@@ -189,10 +189,16 @@ public class EnforcementScenarioTest {
     assertThat(s.events("batch"))
         .anyMatch(
             e -> e.getReason().equals("BudgetScaleToZero") && e.getMessage().contains(message));
-    // The ledger's own Event says the same.
-    assertThat(s.events("team"))
-        .anyMatch(
-            e -> e.getReason().equals("EnergyBudgetExceeded") && e.getMessage().equals(message));
+    // The ledger's own Event (recorded right after its status write) says the same.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(s.events("team"))
+                    .anyMatch(
+                        e ->
+                            e.getReason().equals("EnergyBudgetExceeded")
+                                && e.getMessage().equals(message)));
     // Pods are never evicted or deleted.
     assertThat(client.pods().inNamespace(s.ns).list().getItems()).hasSize(1);
 
@@ -211,11 +217,16 @@ public class EnforcementScenarioTest {
               assertThat(b.getStatus().getEnforcement()).isNull();
               assertFreshPeriod(b, end);
             });
-    assertThat(s.events("team"))
-        .anyMatch(
-            e ->
-                e.getReason().equals("BudgetActionsUndone")
-                    && e.getMessage().contains("period was reset"));
+    // Recorded right after the undo.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(s.events("team"))
+                    .anyMatch(
+                        e ->
+                            e.getReason().equals("BudgetActionsUndone")
+                                && e.getMessage().contains("period was reset")));
     assertThat(s.deployment("keep").getSpec().getReplicas()).isEqualTo(2);
   }
 
@@ -323,11 +334,16 @@ public class EnforcementScenarioTest {
               assertThat(b.getStatus().getPhase()).isEqualTo("Ok");
               assertThat(b.getStatus().getDisplay().getEnergy()).isEqualTo("12kWh/20kWh");
             });
-    assertThat(s.events("team"))
-        .anyMatch(
-            e ->
-                e.getReason().equals("BudgetActionsUndone")
-                    && e.getMessage().contains("limit raised above usage"));
+    // Recorded right after the undo.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(s.events("team"))
+                    .anyMatch(
+                        e ->
+                            e.getReason().equals("BudgetActionsUndone")
+                                && e.getMessage().contains("limit raised above usage")));
 
     // Lowered again: exceeded again, the actions come back.
     patchSpec(s, "{\"limits\":{\"energy\":\"10kWh\"}}");

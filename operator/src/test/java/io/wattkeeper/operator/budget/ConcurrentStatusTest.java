@@ -14,6 +14,9 @@ import io.wattkeeper.operator.idle.Scenario;
 import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,6 +40,14 @@ class ConcurrentStatusTest {
 
   @Test
   void bothReconcilersWriteTheirOwnFieldsAndNeitherClobbersTheOther() {
+    // The budget's period is the calendar month (UTC); the test spans about ten minutes of the
+    // shared clock. Too close to the month's end, move (forward) into the next month first.
+    ZonedDateTime now = clock.instant().atZone(ZoneOffset.UTC);
+    Instant nextMonth =
+        now.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    if (Duration.between(clock.instant(), nextMonth).compareTo(Duration.ofHours(1)) < 0) {
+      clock.set(nextMonth.plusSeconds(60));
+    }
     Scenario s = new Scenario(client, clock, NS);
     s.deployment("vllm", 2, ROLE);
     List<Pod> pods = s.pods("vllm", 2, true);

@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.operator.idle.Scenario;
@@ -19,6 +23,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +55,26 @@ class ConcurrentStatusTest {
       clock.set(nextMonth.plusSeconds(60));
     }
     Scenario s = new Scenario(client, clock, NS);
+    // Every version of the budget the API server stores, in order: a field one writer removed,
+    // even if the other wrote it back at once, shows up here.
+    List<EnergyBudgetStatus> versions = new CopyOnWriteArrayList<>();
+    Watch watch =
+        client
+            .resources(EnergyBudget.class)
+            .inNamespace(NS)
+            .withName("b")
+            .watch(
+                new Watcher<>() {
+                  @Override
+                  public void eventReceived(Action action, EnergyBudget b) {
+                    if (action == Action.MODIFIED && b.getStatus() != null) {
+                      versions.add(b.getStatus());
+                    }
+                  }
+
+                  @Override
+                  public void onClose(WatcherException cause) {}
+                });
     s.deployment("vllm", 2, ROLE);
     List<Pod> pods = s.pods("vllm", 2, true);
     List<Scenario.Sample> quiet = pods.stream().map(Scenario.Sample::quiet).toList();
@@ -133,5 +159,47 @@ class ConcurrentStatusTest {
               assertThat(st.getIdle().getSleeping()).hasSize(1);
               assertThat(st.getEnforcement().getActiveActions()).containsExactly("DenyNewPods");
             });
+    watch.close();
+
+    // Not even for one stored version did a writer drop the other's fields: from the first version
+    // with usage on, every one has it; from the first with vllm asleep (resp. DenyNewPods in
+    // force), every one shows it.
+    int firstUsed = first(versions, st -> st.getUsed() != null);
+    int firstAsleep = first(versions, st -> sleeping(st) == 1);
+    int firstEnforced = first(versions, st -> st.getEnforcement() != null);
+    assertThat(firstUsed).isNotNegative();
+    assertThat(firstAsleep).isGreaterThan(firstUsed);
+    assertThat(firstEnforced).isGreaterThan(firstAsleep);
+    List<EnergyBudgetStatus> afterSleep = versions.subList(firstAsleep, versions.size());
+    // Both writers wrote many times meanwhile.
+    assertThat(afterSleep.stream().map(st -> st.getUsed().getEnergyWh()).distinct()).hasSize(5);
+    assertThat(afterSleep.stream().map(st -> st.getIdle().getEnergySavedWh()).distinct())
+        .hasSizeGreaterThanOrEqualTo(4);
+    for (int i = firstUsed; i < versions.size(); i++) {
+      EnergyBudgetStatus st = versions.get(i);
+      assertThat(st.getUsed()).as("status.used in version %d", i).isNotNull();
+      assertThat(st.getPhase()).as("status.phase in version %d", i).isNotNull();
+      if (i >= firstAsleep) {
+        assertThat(sleeping(st)).as("status.idle.sleeping in version %d", i).isEqualTo(1);
+      }
+      if (i >= firstEnforced) {
+        assertThat(st.getEnforcement()).as("status.enforcement in version %d", i).isNotNull();
+      }
+    }
+  }
+
+  static int sleeping(EnergyBudgetStatus st) {
+    return st.getIdle() == null || st.getIdle().getSleeping() == null
+        ? 0
+        : st.getIdle().getSleeping().size();
+  }
+
+  static int first(List<EnergyBudgetStatus> versions, Predicate<EnergyBudgetStatus> p) {
+    for (int i = 0; i < versions.size(); i++) {
+      if (p.test(versions.get(i))) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -53,8 +53,10 @@ public class StatusWriter {
     if (ops.isEmpty()) {
       return false;
     }
-    if (current == null) {
-      // Create the status object with a merge patch: it merges into whatever the other
+    if (current == null || StatusPatch.JSON.valueToTree(current).isEmpty()) {
+      // An empty status in our copy may be absent or JSON null on the server (status is ignored on
+      // create), where "add /status/x" fails. Create the status object with a merge patch: it
+      // merges into whatever the other
       // reconciler may have written meanwhile, where an "add /status" would replace it.
       r.subresource("status")
           .patch(

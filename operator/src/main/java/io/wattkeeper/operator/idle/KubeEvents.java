@@ -1,0 +1,82 @@
+package io.wattkeeper.operator.idle;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Writes Kubernetes Events (core/v1) on workloads and budgets. */
+@ApplicationScoped
+public class KubeEvents {
+
+  private static final Logger LOG = Logger.getLogger(KubeEvents.class);
+  static final String COMPONENT = "wattkeeper-operator";
+
+  private final KubernetesClient client;
+  private final Clock clock;
+
+  public KubeEvents(KubernetesClient client, Clock clock) {
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public void normal(HasMetadata on, String reason, String message) {
+    record(on, "Normal", reason, message);
+  }
+
+  public void warning(HasMetadata on, String reason, String message) {
+    record(on, "Warning", reason, message);
+  }
+
+  private void record(HasMetadata on, String type, String reason, String message) {
+    String now = clock.instant().toString();
+    String name =
+        on.getMetadata().getName()
+            + "."
+            + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    try {
+      client
+          .v1()
+          .events()
+          .inNamespace(on.getMetadata().getNamespace())
+          .resource(
+              new EventBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(on.getMetadata().getNamespace())
+                  .endMetadata()
+                  .withNewInvolvedObject()
+                  .withApiVersion(on.getApiVersion())
+                  .withKind(on.getKind())
+                  .withName(on.getMetadata().getName())
+                  .withNamespace(on.getMetadata().getNamespace())
+                  .withUid(on.getMetadata().getUid())
+                  .endInvolvedObject()
+                  .withType(type)
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withFirstTimestamp(now)
+                  .withLastTimestamp(now)
+                  .withCount(1)
+                  .withNewSource()
+                  .withComponent(COMPONENT)
+                  .endSource()
+                  .withReportingComponent(COMPONENT)
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      // An Event is a notification, never a precondition of an action: log and go on.
+      LOG.warnf(
+          "could not record event %s on %s %s/%s: %s",
+          reason,
+          on.getKind(),
+          on.getMetadata().getNamespace(),
+          on.getMetadata().getName(),
+          e.getMessage());
+    }
+  }
+}

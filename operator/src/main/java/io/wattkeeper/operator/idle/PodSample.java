@@ -1,0 +1,34 @@
+package io.wattkeeper.operator.idle;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One pod's activity as one NodeEnergyReport saw it. A {@code null} rate is unknown, and unknown is
+ * never quiet.
+ *
+ * @param at the report's timestamp (end of the measured interval)
+ * @param interval the report's interval
+ * @param cpuCores CPU cores in use, or {@code null}
+ * @param gpuUtilizationPercent GPU utilisation, or {@code null}
+ * @param networkReceiveBytesPerSecond receive rate, or {@code null}
+ * @param watts CPU + memory + GPU power of the pod, or {@code null}
+ */
+public record PodSample(
+    Instant at,
+    Duration interval,
+    Double cpuCores,
+    Double gpuUtilizationPercent,
+    Double networkReceiveBytesPerSecond,
+    Double watts) {
+
+  /** True when every signal is known and below its threshold. */
+  public boolean quiet(IdleThresholds t) {
+    return cpuCores != null
+        && gpuUtilizationPercent != null
+        && networkReceiveBytesPerSecond != null
+        && cpuCores < t.cpuCoresBelow()
+        && gpuUtilizationPercent < t.gpuUtilizationBelowPercent()
+        && networkReceiveBytesPerSecond < t.networkReceiveBytesPerSecondBelow();
+  }
+}

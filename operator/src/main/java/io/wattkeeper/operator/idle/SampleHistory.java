@@ -1,0 +1,41 @@
+package io.wattkeeper.operator.idle;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+
+/** One pod's recent samples, oldest first; a repeated or older report is ignored. */
+final class SampleHistory {
+
+  private final ArrayDeque<PodSample> samples = new ArrayDeque<>();
+
+  synchronized void add(PodSample s) {
+    PodSample last = samples.peekLast();
+    if (last == null || s.at().isAfter(last.at())) {
+      samples.addLast(s);
+    }
+  }
+
+  synchronized void pruneBefore(Instant cutoff) {
+    // Keep one sample older than the cutoff: it bounds the run that starts after it.
+    while (samples.size() > 1) {
+      Iterator<PodSample> it = samples.iterator();
+      it.next();
+      if (it.next().at().isBefore(cutoff)) {
+        samples.pollFirst();
+      } else {
+        break;
+      }
+    }
+  }
+
+  synchronized Instant newest() {
+    PodSample last = samples.peekLast();
+    return last == null ? null : last.at();
+  }
+
+  synchronized List<PodSample> snapshot() {
+    return List.copyOf(samples);
+  }
+}

@@ -82,8 +82,9 @@ class ApiWriteRateTest {
     f.awaitReconciled(NS, "b");
     drain();
 
+    // One pod-hour is the half-open hour [T0, T0 + 3600 s): 120 reports, the last at 3570 s.
     int steps = 120;
-    for (int s = 0; s <= steps; s++) {
+    for (int s = 0; s < steps; s++) {
       Instant t = T0.plusSeconds(30L * s);
       clock.set(t);
       NodeEnergyReportStatus.PodEnergy[] pods = new NodeEnergyReportStatus.PodEnergy[2 * PODS];
@@ -97,13 +98,14 @@ class ApiWriteRateTest {
           .atMost(Duration.ofSeconds(20))
           .until(() -> ledger.lastReport(NODE).map(t::equals).orElse(false));
     }
-    // Let the last reconciliation finish its writes.
-    double expectWh =
-        Math.round(PODS * WATTS * 3600 / 3600.0 * 2 + PODS * WATTS * 3 * 3600 / 3600.0);
+    // Let the last reconciliation finish its writes: budget status is written at most once a
+    // minute, so it shows at least the usage of the report one minute before the last.
+    int settled = steps - 3;
+    double atLeastWh = 2 * PODS * WATTS * 30.0 * settled / 3600.0 + PODS * WATTS * 3;
     await()
         .atMost(Duration.ofSeconds(20))
         .ignoreExceptions()
-        .until(() -> Math.round(f.budget(NS, "b").getStatus().getUsed().getEnergyWh()) == expectWh);
+        .until(() -> f.budget(NS, "b").getStatus().getUsed().getEnergyWh() >= atLeastWh - 0.5);
     Thread.sleep(500);
 
     Map<String, Integer> perPod = new HashMap<>();
@@ -145,7 +147,7 @@ class ApiWriteRateTest {
         steady,
         worst);
     // At most once per annotationInterval (60 s) per pod, whatever the data does.
-    assertThat(perPod.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(61));
+    assertThat(perPod.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(60));
     assertThat(steady).isLessThanOrEqualTo(60);
     assertThat(oldWrites).isPositive();
     assertThat(status).isPositive();

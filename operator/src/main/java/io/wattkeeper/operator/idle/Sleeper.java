@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -83,10 +84,15 @@ public class Sleeper {
     // Remember first, act second: a crash in between leaves a remembered count and an awake
     // workload, which the next pass treats as a manual wake (nothing lost, nothing scaled twice).
     patch(cur, Patches.setAnnotations(cur, set));
-    if (so.isPresent()) {
-      pauseKeda(so.get());
-    } else {
-      scale(cur, 0);
+    try {
+      if (so.isPresent()) {
+        pauseKeda(so.get());
+      } else {
+        scale(cur, 0);
+      }
+    } catch (KubernetesClientException e) {
+      undoRemember(cur, so, e);
+      throw e;
     }
     LOG.infof(
         "%s %s/%s asleep via %s (was %d replicas) for %s",
@@ -97,6 +103,38 @@ public class Sleeper {
         replicas,
         holder);
     return new Slept(true, replicas, via, null);
+  }
+
+  /**
+   * The scale (or KEDA pause) call failed: drop the sleep annotations again, else the next pass
+   * sees "asleep" with replicas above 0 and records a manual wake that blocks sleeping for good.
+   * Kept when the call did take effect (the answer was lost): then the workload is asleep.
+   */
+  private void undoRemember(
+      HasMetadata w, Optional<GenericKubernetesResource> so, KubernetesClientException cause) {
+    try {
+      HasMetadata cur = fresh(w).orElse(null);
+      if (cur == null) {
+        return;
+      }
+      boolean tookEffect =
+          so.isPresent()
+              ? autoscalers
+                  .scaledObject(
+                      so.get().getMetadata().getNamespace(), so.get().getMetadata().getName())
+                  .map(x -> annotations(x).containsKey(KEDA_PAUSED_BEFORE))
+                  .orElse(false)
+              : Workloads.replicas(cur) == 0;
+      if (!tookEffect) {
+        // JSON patch with the resourceVersion just read: a concurrent change makes it fail (409).
+        patchJson(cur, Patches.editAnnotations(cur, SLEEP_KEYS, Map.of()));
+      }
+    } catch (KubernetesClientException e) {
+      LOG.warnf(
+          "could not remove the sleep annotations of %s after a failed scale: %s",
+          Workloads.key(w), e.getMessage());
+      cause.addSuppressed(e);
+    }
   }
 
   /**
@@ -124,12 +162,17 @@ public class Sleeper {
     int prev = previousReplicas(ann);
     String via = ann.getOrDefault(VIA, VIA_REPLICAS);
     Integer restored;
-    if (via.startsWith(VIA_KEDA)) {
-      autoscalers
-          .scaledObject(cur.getMetadata().getNamespace(), via.substring(VIA_KEDA.length()))
-          .ifPresent(this::resumeKeda);
+    Optional<GenericKubernetesResource> so =
+        via.startsWith(VIA_KEDA)
+            ? autoscalers.scaledObject(
+                cur.getMetadata().getNamespace(), via.substring(VIA_KEDA.length()))
+            : Optional.empty();
+    if (so.isPresent()) {
+      resumeKeda(so.get());
       restored = prev;
     } else {
+      // Also when the ScaledObject was deleted while asleep: nothing unpauses the workload then,
+      // so the remembered count is restored through /scale.
       int target = prev;
       Optional<HorizontalPodAutoscaler> hpa = autoscalers.hpaFor(cur);
       if (hpa.isPresent()) {
@@ -169,7 +212,10 @@ public class Sleeper {
       Optional<GenericKubernetesResource> so =
           autoscalers.scaledObject(
               cur.getMetadata().getNamespace(), via.substring(VIA_KEDA.length()));
-      return so.isEmpty() || !"0".equals(annotations(so.get()).get(KEDA_PAUSED_REPLICAS));
+      if (so.isPresent()) {
+        return !"0".equals(annotations(so.get()).get(KEDA_PAUSED_REPLICAS));
+      }
+      // The ScaledObject was deleted: only replicas above 0 mean someone woke the workload.
     }
     return Workloads.replicas(cur) > 0;
   }

@@ -96,7 +96,8 @@ public class EnforcementController {
             st == null || st.getPeriod() == null ? null : st.getPeriod().getStart(),
             prev,
             policy.enforcement(),
-            EnforcementDecision.limitsFingerprint(b.getSpec()));
+            EnforcementDecision.limitsFingerprint(b.getSpec()),
+            rolling(policy));
     return switch (v) {
       case APPLY -> apply(b, policy, workloads, reports, prev);
       case KEEP -> prev;
@@ -104,7 +105,7 @@ public class EnforcementController {
         // Clear the record first: the webhook stops denying before the woken workloads create
         // their pods. Undo itself needs no status (holder annotations, cap reasons).
         statusWriter.write(b, st.getIdle(), null);
-        String why = EnforcementDecision.undoReason(st, prev);
+        String why = EnforcementDecision.undoReason(st, prev, rolling(policy));
         undo(b, workloads, reports, why);
         events.normal(b, "BudgetActionsUndone", "all enforcement actions undone: " + why);
         st.setEnforcement(null);
@@ -378,6 +379,10 @@ public class EnforcementController {
         .map(x -> x.getMetadata().getLabels())
         .map(l -> (Map<String, String>) l)
         .orElse(p == null ? null : Map.of());
+  }
+
+  private static boolean rolling(BudgetPolicy policy) {
+    return policy.period() != null && policy.period().type() == BudgetPolicy.PeriodType.Rolling;
   }
 
   private static String key(AffectedWorkload a) {

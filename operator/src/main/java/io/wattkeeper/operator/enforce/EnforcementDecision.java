@@ -16,10 +16,10 @@ import java.util.List;
  * Whether a budget's actions apply, stay or are undone, from the ledger's phase and period and what
  * is recorded in {@code status.enforcement}. Pure.
  *
- * <p>Undo happens at the period reset (when restoreOnReset), when the budget is no longer exceeded
- * within the same period (the limit was raised above usage), or when the actions are removed from
- * the spec. An Unknown, Invalid or missing phase changes nothing: unknown is neither "exceeded" nor
- * "fine".
+ * <p>Undo happens at a calendar period's reset (when restoreOnReset), when a rolling window is no
+ * longer exceeded, when the budget is no longer exceeded within the same period (the limit was
+ * raised above usage), or when the actions are removed from the spec. An Unknown, Invalid or
+ * missing phase changes nothing: unknown is neither "exceeded" nor "fine".
  */
 public final class EnforcementDecision {
 
@@ -37,7 +37,8 @@ public final class EnforcementDecision {
       String periodStart,
       EnforcementStatus prev,
       EnforcementPolicy ep,
-      String limitsFingerprint) {
+      String limitsFingerprint,
+      boolean rollingPeriod) {
     boolean inForce = inForce(prev);
     if (ep.onExceeded().isEmpty()) {
       return inForce ? Verdict.UNDO : Verdict.NONE;
@@ -51,7 +52,9 @@ public final class EnforcementDecision {
     if (!inForce) {
       return Verdict.NONE;
     }
-    if (periodReset(periodStart, prev)) {
+    // A rolling window has no reset (its start passes "since" one window after enforcement
+    // began): there, no longer Exceeded means the usage left the window, and the actions go.
+    if (!rollingPeriod && periodReset(periodStart, prev)) {
       if (ep.restoreOnReset()) {
         return Verdict.UNDO;
       }
@@ -73,11 +76,19 @@ public final class EnforcementDecision {
     return start != null && since != null && start.isAfter(since);
   }
 
-  public static String undoReason(EnergyBudgetStatus st, EnforcementStatus prev) {
-    if (st != null && st.getPeriod() != null && periodReset(st.getPeriod().getStart(), prev)) {
+  public static String undoReason(
+      EnergyBudgetStatus st, EnforcementStatus prev, boolean rollingPeriod) {
+    boolean fine = st != null && ("Ok".equals(st.getPhase()) || "Warning".equals(st.getPhase()));
+    if (rollingPeriod && fine) {
+      return "the budget is no longer exceeded (usage left the rolling window)";
+    }
+    if (!rollingPeriod
+        && st != null
+        && st.getPeriod() != null
+        && periodReset(st.getPeriod().getStart(), prev)) {
       return "the budget period was reset";
     }
-    if (st != null && ("Ok".equals(st.getPhase()) || "Warning".equals(st.getPhase()))) {
+    if (fine) {
       return "the budget is no longer exceeded (limit raised above usage)";
     }
     return "the actions were removed from the budget";

@@ -248,7 +248,8 @@ public class EnforcementController {
     IdleThresholds thresholds =
         IdleThresholds.of(
             policy.idle() != null ? policy.idle() : EnforcementDecision.defaultIdlePolicy());
-    for (HasMetadata w : workloads) {
+    for (HasMetadata cached : workloads) {
+      HasMetadata w = cached;
       boolean selected =
           Selectors.matchesWorkload(ep.scaleToZeroSelector(), w.getMetadata().getLabels());
       Map<String, String> ann =
@@ -260,6 +261,22 @@ public class EnforcementController {
               .setName(w.getMetadata().getName())
               .setAction(Action.ScaleToZero.name());
       AffectedWorkload old = before.get(key(a));
+      if (!held
+          && mode == Mode.Enforce
+          && old != null
+          && old.getDetail() != null
+          && old.getDetail().startsWith("scaled")) {
+        // Recorded as scaled but the cache shows no hold: the cache may not have seen our sleep
+        // annotations yet. Only the live workload can tell a manual wake from a stale copy.
+        HasMetadata live = sleeper.fresh(w).orElse(null);
+        if (live == null) {
+          continue;
+        }
+        w = live;
+        ann =
+            w.getMetadata().getAnnotations() == null ? Map.of() : w.getMetadata().getAnnotations();
+        held = holders(ann).contains(holder);
+      }
       if (!selected || mode != Mode.Enforce) {
         if (held) {
           release(b, w, holder, !selected ? "no longer selected" : "mode is now " + mode);

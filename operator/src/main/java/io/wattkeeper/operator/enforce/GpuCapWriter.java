@@ -1,17 +1,20 @@
 package io.wattkeeper.operator.enforce;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReport;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReportSpec.GpuPowerLimit;
 import io.wattkeeper.operator.idle.Patches;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Writes a budget's caps into {@code NodeEnergyReport.spec.gpuPowerLimits} (the agent applies
@@ -21,6 +24,9 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class GpuCapWriter {
+
+  private static final Logger LOG = Logger.getLogger(GpuCapWriter.class);
+  private static final int MAX_ATTEMPTS = 3;
 
   private final KubernetesClient client;
 
@@ -38,40 +44,97 @@ public class GpuCapWriter {
     List<String> notes = new ArrayList<>();
     Map<String, List<GpuCapPlanner.Cap>> byNode =
         caps.stream().collect(Collectors.groupingBy(GpuCapPlanner.Cap::node));
-    for (NodeEnergyReport r : reports) {
-      List<GpuPowerLimit> existing = existing(r);
-      List<GpuPowerLimit> next = new ArrayList<>();
-      for (GpuPowerLimit l : existing) {
-        if (!reason.equals(l.reason())) {
-          next.add(l);
-        }
-      }
-      for (GpuCapPlanner.Cap c : byNode.getOrDefault(r.getMetadata().getName(), List.of())) {
-        GpuPowerLimit other =
-            next.stream().filter(l -> c.gpuUuid().equals(l.gpuUuid())).findFirst().orElse(null);
-        if (other != null) {
-          notes.add(
-              "gpu "
-                  + c.gpuUuid()
-                  + " already capped at "
-                  + other.watts()
-                  + "W by "
-                  + other.reason());
-        } else {
-          next.add(new GpuPowerLimit(c.gpuUuid(), c.watts(), reason));
-        }
-      }
-      write(r, existing, next);
-    }
+    forEachReport(
+        reports,
+        (existing, reportNotes) -> {
+          List<GpuPowerLimit> next = new ArrayList<>();
+          for (GpuPowerLimit l : existing.limits()) {
+            if (!reason.equals(l.reason())) {
+              next.add(l);
+            }
+          }
+          for (GpuCapPlanner.Cap c : byNode.getOrDefault(existing.node(), List.of())) {
+            GpuPowerLimit other =
+                next.stream().filter(l -> c.gpuUuid().equals(l.gpuUuid())).findFirst().orElse(null);
+            if (other != null) {
+              reportNotes.add(
+                  "gpu "
+                      + c.gpuUuid()
+                      + " already capped at "
+                      + other.watts()
+                      + "W by "
+                      + other.reason());
+            } else {
+              next.add(new GpuPowerLimit(c.gpuUuid(), c.watts(), reason));
+            }
+          }
+          return next;
+        },
+        notes);
     return notes;
   }
 
   /** Removes every entry of this budget. */
   public void clear(String reason, List<NodeEnergyReport> reports) {
+    forEachReport(
+        reports,
+        (existing, reportNotes) ->
+            existing.limits().stream().filter(l -> !reason.equals(l.reason())).toList(),
+        new ArrayList<>());
+  }
+
+  /** A report's name and its current limits, for an edit to compute the next list from. */
+  record Limits(String node, List<GpuPowerLimit> limits) {}
+
+  /** The next limits from the current ones; may add notes. */
+  interface Edit {
+    List<GpuPowerLimit> next(Limits current, List<String> notes);
+  }
+
+  /**
+   * Applies {@code edit} to each report. The agent writes its report every interval, so a cached
+   * copy is often one version behind: a 409 re-reads the report and edits again. One report's
+   * failure does not keep the others from being written; the first failure is thrown at the end.
+   */
+  private void forEachReport(List<NodeEnergyReport> reports, Edit edit, List<String> notes) {
+    KubernetesClientException failure = null;
     for (NodeEnergyReport r : reports) {
+      try {
+        notes.addAll(update(r, edit));
+      } catch (KubernetesClientException e) {
+        LOG.warnf(
+            "could not write gpuPowerLimits of NodeEnergyReport %s: %s",
+            r.getMetadata().getName(), e.getMessage());
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private List<String> update(NodeEnergyReport cached, Edit edit) {
+    NodeEnergyReport r = cached;
+    for (int attempt = 1; ; attempt++) {
+      List<String> notes = new ArrayList<>();
       List<GpuPowerLimit> existing = existing(r);
-      List<GpuPowerLimit> next = existing.stream().filter(l -> !reason.equals(l.reason())).toList();
-      write(r, existing, next);
+      List<GpuPowerLimit> next = edit.next(new Limits(r.getMetadata().getName(), existing), notes);
+      try {
+        write(r, existing, next);
+        return notes;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt >= MAX_ATTEMPTS) {
+          throw e;
+        }
+        r = client.resources(NodeEnergyReport.class).withName(r.getMetadata().getName()).get();
+        if (r == null) {
+          return List.of();
+        }
+      }
     }
   }
 

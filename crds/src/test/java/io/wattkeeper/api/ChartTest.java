@@ -50,6 +50,15 @@ class ChartTest {
         assertThat(rule.get("verbs").toString()).doesNotContain("delete");
       }
     }
+    // No leader election: one operator writes at a time, also during upgrades.
+    JsonNode operator =
+        docs.stream()
+            .filter(d -> d.get("kind").asText().equals("Deployment"))
+            .filter(d -> d.at("/metadata/name").asText().endsWith("-operator"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(operator.at("/spec/strategy/type").asText()).isEqualTo("Recreate");
+    assertThat(operatorRole.toString()).doesNotContain("leases");
     JsonNode agent =
         docs.stream().filter(d -> d.get("kind").asText().equals("DaemonSet")).findFirst().get();
     assertThat(agent.at("/spec/template/spec/containers/0/env").toString()).contains("NODE_NAME");

@@ -1,8 +1,10 @@
 package io.wattkeeper.operator.ledger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +22,8 @@ import java.util.Set;
  *   <li>A counter going backwards within an epoch is an agent bug: nothing is charged and the new
  *       value becomes the base, so nothing is ever counted twice.
  *   <li>A pod absent from its node's report has ended or moved: its state is dropped.
+ *   <li>A node whose report was deleted and recreated with the same epoch continues from its last
+ *       counters (kept for {@link #DROPPED_NODE_RETENTION}); with another epoch it is a new epoch.
  *   <li>First report of a node after an operator start: pods with a {@link Checkpoint} on the same
  *       node and epoch continue from it; others take this report as their base.
  * </ul>
@@ -46,7 +50,16 @@ public final class PodDeltaTracker {
   public record Result(
       boolean duplicate, boolean newEpoch, List<PodDelta> deltas, long anomalies) {}
 
+  /**
+   * How long the last state of a node whose report was deleted is kept (in report time): the agent
+   * recreates a missing report with the same epoch, and its counters must continue, not start
+   * again. Only bounds memory; a node back after this is treated as new.
+   */
+  static final Duration DROPPED_NODE_RETENTION = Duration.ofHours(24);
+
   private final Map<String, NodeState> nodes = new HashMap<>();
+  private final Map<String, NodeState> dropped = new HashMap<>();
+  private Instant latest;
   private final Map<String, Checkpoint> seeds = new HashMap<>();
   private boolean warm;
 
@@ -64,7 +77,16 @@ public final class PodDeltaTracker {
   }
 
   public Result apply(ReportSample r) {
+    if (latest == null || r.timestamp().isAfter(latest)) {
+      latest = r.timestamp();
+    }
     NodeState prev = nodes.get(r.node());
+    if (prev == null) {
+      prev = dropped.remove(r.node());
+      if (prev != null) {
+        nodes.put(r.node(), prev); // its report was recreated: known again, even if a duplicate
+      }
+    }
     boolean known = prev != null;
     boolean sameEpoch = known && Objects.equals(prev.epoch, r.epoch());
     if (sameEpoch && !newer(prev, r)) {
@@ -142,9 +164,26 @@ public final class PodDeltaTracker {
     return r.timestamp().isAfter(prev.timestamp);
   }
 
-  /** A node whose report was deleted: forget it (its pods are gone with it). */
+  /**
+   * A node whose report was deleted stops being tracked (its pods are gone with it), but its last
+   * state is kept for {@link #DROPPED_NODE_RETENTION} in case the report comes back.
+   */
   public void dropNodesExcept(Set<String> present) {
-    nodes.keySet().retainAll(present);
+    for (Iterator<Map.Entry<String, NodeState>> it = nodes.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, NodeState> e = it.next();
+      if (!present.contains(e.getKey())) {
+        dropped.put(e.getKey(), e.getValue());
+        it.remove();
+      }
+    }
+    if (latest != null) {
+      Instant cutoff = latest.minus(DROPPED_NODE_RETENTION);
+      dropped.values().removeIf(n -> n.timestamp.isBefore(cutoff));
+    }
+  }
+
+  int droppedNodes() {
+    return dropped.size();
   }
 
   /** Counters last seen for the pod on that node, or null. */

@@ -22,6 +22,7 @@ import java.util.Set;
  *   <li>A counter going backwards within an epoch is an agent bug: nothing is charged and the new
  *       value becomes the base, so nothing is ever counted twice.
  *   <li>A pod absent from its node's report has ended or moved: its state is dropped.
+ *   <li>A pod present with unusable counters (NaN) is charged nothing and keeps its base.
  *   <li>A node whose report was deleted and recreated with the same epoch continues from its last
  *       counters (kept for {@link #DROPPED_NODE_RETENTION}); with another epoch it is a new epoch.
  *   <li>First report of a node after an operator start: pods with a {@link Checkpoint} on the same
@@ -107,6 +108,15 @@ public final class PodDeltaTracker {
         base = prev.pods.get(p.uid());
         if (base == null) {
           base = ZERO; // new pod on a known node: everything since it started is new
+        } else if (base == UNKNOWN) {
+          // Unusable in the node's first report: as if this were that first report.
+          Checkpoint c = seeds.remove(p.uid());
+          if (c != null && c.node().equals(r.node()) && c.epoch().equals(r.epoch())) {
+            base = new double[] {c.cpuJoules(), c.memoryJoules(), c.gpuJoules()};
+            podOnly = true;
+          } else {
+            base = cur;
+          }
         }
       } else if (newEpoch) {
         base = ZERO; // the agent restarted: counters start again from zero
@@ -151,11 +161,32 @@ public final class PodDeltaTracker {
               r.timestamp(),
               podOnly));
     }
+    for (String uid : r.unusable()) {
+      // Present but unusable this time (e.g. NaN counters): nothing is charged, and the pod keeps
+      // its base so that its next usable counters are not charged again from zero.
+      if (next.containsKey(uid)) {
+        continue;
+      }
+      double[] base = null;
+      if (sameEpoch) {
+        base = prev.pods.get(uid);
+      } else if (!newEpoch) {
+        Checkpoint c = seeds.get(uid);
+        boolean seeded = c != null && c.node().equals(r.node()) && c.epoch().equals(r.epoch());
+        base = !warm || seeded ? UNKNOWN : null; // a new node's pods count from zero anyway
+      }
+      if (base != null) {
+        next.put(uid, base);
+      }
+    }
     nodes.put(r.node(), new NodeState(r.epoch(), r.sequence(), r.timestamp(), next));
     return new Result(false, newEpoch, out, anomalies);
   }
 
   private static final double[] ZERO = {0, 0, 0};
+
+  /** Marks a pod present on the node whose base is not known yet (compared by identity). */
+  private static final double[] UNKNOWN = {Double.NaN, Double.NaN, Double.NaN};
 
   private static boolean newer(NodeState prev, ReportSample r) {
     if (prev.sequence != null && r.sequence() != null) {
@@ -189,7 +220,8 @@ public final class PodDeltaTracker {
   /** Counters last seen for the pod on that node, or null. */
   public double[] counters(String node, String uid) {
     NodeState n = nodes.get(node);
-    return n == null ? null : n.pods.get(uid);
+    double[] c = n == null ? null : n.pods.get(uid);
+    return c == UNKNOWN ? null : c;
   }
 
   public String epoch(String node) {

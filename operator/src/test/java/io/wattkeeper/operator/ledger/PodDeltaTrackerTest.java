@@ -2,6 +2,7 @@ package io.wattkeeper.operator.ledger;
 
 import static io.wattkeeper.operator.ledger.Samples.pod;
 import static io.wattkeeper.operator.ledger.Samples.report;
+import static io.wattkeeper.operator.ledger.Samples.withUnusable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -276,5 +277,56 @@ class PodDeltaTrackerTest {
     // Too late to tell: a node that comes back after that is a new node.
     assertThat(sum(t.apply(report("n1", "e1", 2, later, pod("a", 530, 0, 0))).deltas()))
         .isEqualTo(530);
+  }
+
+  @Test
+  void aPodEntrySkippedOnceKeepsItsBaseAndIsNotChargedTwice() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 1_000_000, 0, 0)));
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 1_000_100, 0, 0)))
+                    .deltas()))
+        .isEqualTo(100);
+    PodDeltaTracker.Result skipped =
+        t.apply(withUnusable(report("n1", "e1", 3, T0.plusSeconds(30)), "a"));
+    assertThat(skipped.deltas()).isEmpty(); // unknown this interval: nothing charged
+    assertThat(t.tracks("n1", "a")).isTrue();
+    assertThat(t.counters("n1", "a")).containsExactly(1_000_100, 0, 0);
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 4, T0.plusSeconds(45), pod("a", 1_000_205, 0, 0)))
+                    .deltas()))
+        .isEqualTo(105);
+  }
+
+  @Test
+  void aPodUnusableInTheFirstReportAfterStartTakesItsNextCountersAsBase() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(withUnusable(report("n1", "e1", 1, T0, pod("b", 10, 0, 0)), "a"));
+    t.warm();
+    assertThat(t.counters("n1", "a")).isNull(); // no base known: no checkpoint from it
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 1_000_000, 0, 0)))
+                    .deltas()))
+        .isZero();
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 3, T0.plusSeconds(30), pod("a", 1_000_050, 0, 0)))
+                    .deltas()))
+        .isEqualTo(50);
+  }
+
+  @Test
+  void aPodUnusableInTheFirstReportAfterStartStillContinuesFromItsCheckpoint() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.seed("a", new Checkpoint("n1", "e1", 100, 0, 0, 1, 1, Double.NaN, 1));
+    t.apply(withUnusable(report("n1", "e1", 1, T0), "a"));
+    t.warm();
+    PodDelta d =
+        t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 180, 0, 0))).deltas().get(0);
+    assertThat(d.joules()).isEqualTo(80);
+    assertThat(d.podOnly()).isTrue();
   }
 }

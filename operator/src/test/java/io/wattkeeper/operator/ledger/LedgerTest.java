@@ -217,4 +217,52 @@ class LedgerTest {
     assertThat(acc.history().get(0).getExceeded()).isTrue();
     assertThat(acc.history().get(0).getMaxPercentUsed()).isEqualTo(120);
   }
+
+  static EnergyBudgetSpec rollingHour() {
+    return new EnergyBudgetSpec(
+        null,
+        new EnergyBudgetSpec.Period("Rolling", null, "1h", null),
+        new EnergyBudgetSpec.Limits("10kWh", null, null),
+        List.of(80),
+        null,
+        null,
+        null);
+  }
+
+  /** A rolling-window status as the operator wrote it at {@code at}. */
+  static EnergyBudgetStatus rollingStatus(Instant at, double wh) {
+    return new EnergyBudgetStatus()
+        .setPeriod(
+            new EnergyBudgetStatus.PeriodStatus()
+                .setStart(at.minusSeconds(3600).toString())
+                .setEnd(at.toString()))
+        .setUsed(new EnergyBudgetStatus.Used().setEnergyWh(wh).setCo2eGrams(wh / 2));
+  }
+
+  @Test
+  void aRollingWindowRestoredAfterARestartAgesOutWithTheWindow() {
+    FakeCluster c = new FakeCluster();
+    Ledger.BudgetRef b = c.add("b", rollingHour(), rollingStatus(T0, 120.0));
+    Ledger l = new Ledger(1.0, 6, table());
+    // Restart right after the write: the whole window is restored.
+    assertThat(l.account(b, T0.plusSeconds(60)).used().energyWh).isCloseTo(118, within(2.0));
+    // Half a window later, half of it (spread evenly) has aged out, not none of it.
+    assertThat(l.account(b, T0.plusSeconds(1800)).used().energyWh).isCloseTo(60, within(2.0));
+    // A window after the write, all of it has aged out.
+    assertThat(l.account(b, T0.plusSeconds(3600 + 60)).used().energyWh).isZero();
+  }
+
+  @Test
+  void aRollingWindowRestoredLateKeepsOnlyWhatIsStillInsideTheWindow() {
+    FakeCluster c = new FakeCluster();
+    Ledger.BudgetRef b = c.add("b", rollingHour(), rollingStatus(T0, 120.0));
+    BudgetAccount late = new Ledger(1.0, 6, table()).account(b, T0.plusSeconds(2700));
+    assertThat(late.used().energyWh).isCloseTo(30, within(2.0));
+    assertThat(late.used().co2eGrams).isCloseTo(15, within(1.0));
+    FakeCluster c2 = new FakeCluster();
+    Ledger.BudgetRef old = c2.add("b", rollingHour(), rollingStatus(T0, 120.0));
+    // Stored more than a window ago: nothing of it is inside the window any more.
+    assertThat(new Ledger(1.0, 6, table()).account(old, T0.plusSeconds(7200)).used().energyWh)
+        .isZero();
+  }
 }

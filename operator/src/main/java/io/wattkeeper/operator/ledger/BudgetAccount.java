@@ -41,6 +41,9 @@ public final class BudgetAccount {
 
   private Period period;
   private final UsageTotals used = new UsageTotals();
+  // Calendar usage restored from status after a restart: no per-pod split is stored for it.
+  private UsageTotals restored = new UsageTotals();
+  private Instant restoredAt;
   private final Deque<Bucket> buckets = new ArrayDeque<>();
   private final Map<String, PodUsage> pods = new HashMap<>();
   private final Set<String> zones = new LinkedHashSet<>();
@@ -120,6 +123,8 @@ public final class BudgetAccount {
     pods.clear();
     zones.clear();
     firstSampleAt = null;
+    restored = new UsageTotals();
+    restoredAt = null;
   }
 
   public void charge(PodDelta d, Charge c, GridIntensity intensity) {
@@ -205,6 +210,8 @@ public final class BudgetAccount {
       bucketFor(at).totals.add(t);
     } else {
       used.add(t);
+      restored.add(t);
+      restoredAt = at;
     }
     if (t.energyWh > 0) {
       seen(period.rolling() ? at : period.start());
@@ -241,6 +248,16 @@ public final class BudgetAccount {
     if (stored != null) {
       history.addAll(stored);
     }
+  }
+
+  /** Calendar usage of this period restored from status (not split per pod). */
+  public UsageTotals restored() {
+    return restored.copy();
+  }
+
+  /** When {@link #restored()} was restored; null when nothing was. */
+  public Instant restoredAt() {
+    return restoredAt;
   }
 
   public List<HistoryEntry> history() {

@@ -265,4 +265,33 @@ class LedgerTest {
     assertThat(new Ledger(1.0, 6, table()).account(old, T0.plusSeconds(7200)).used().energyWh)
         .isZero();
   }
+
+  @Test
+  void theExportAfterARestartHasARowForTheRestoredUsageSoItAddsUpToTheStatus() {
+    FakeCluster c = new FakeCluster();
+    c.labels.put("a", Map.of());
+    EnergyBudgetStatus stored =
+        new EnergyBudgetStatus()
+            .setPeriod(
+                new EnergyBudgetStatus.PeriodStatus()
+                    .setStart("2026-09-01T00:00:00+02:00")
+                    .setEnd("2026-10-01T00:00:00+02:00"))
+            .setUsed(new EnergyBudgetStatus.Used().setEnergyWh(12.0).setCo2eGrams(3.0));
+    Ledger.BudgetRef b = c.add("b", spec(null, null, null, null), stored);
+    Ledger l = new Ledger(1.0, 6, table());
+    l.ingest(report("n1", "e", 1, T0, p("a", 0)), c);
+    l.ingest(report("n1", "e", 2, T0.plusSeconds(15), p("a", 3600)), c); // 1 Wh
+    BudgetAccount acc = l.account(b, T0.plusSeconds(15));
+    UsageSnapshot s = UsageSnapshot.of(acc);
+    assertThat(s.rows()).extracting(UsageSnapshot.Row::uid).containsExactly("a", "restored");
+    UsageSnapshot.Row restored = s.rows().get(1);
+    assertThat(restored.name()).isEqualTo(UsageSnapshot.RESTORED_NAME);
+    assertThat(restored.totals().energyWh).isEqualTo(12.0);
+    assertThat(restored.first()).isEqualTo(Instant.parse("2026-08-31T22:00:00Z"));
+    double sum = s.rows().stream().mapToDouble(r -> r.totals().energyWh).sum();
+    assertThat(sum).isCloseTo(acc.used().energyWh, within(1e-9)).isCloseTo(13.0, within(1e-9));
+    // The next period starts from zero: no restored row any more.
+    BudgetAccount next = l.account(b, Instant.parse("2026-10-01T12:00:00Z"));
+    assertThat(UsageSnapshot.of(next).rows()).isEmpty();
+  }
 }

@@ -294,4 +294,19 @@ class LedgerTest {
     BudgetAccount next = l.account(b, Instant.parse("2026-10-01T12:00:00Z"));
     assertThat(UsageSnapshot.of(next).rows()).isEmpty();
   }
+
+  @Test
+  void aReportDeletedAndRecreatedWithTheSameEpochIsNotChargedTwiceToTheBudget() {
+    FakeCluster c = new FakeCluster();
+    c.labels.put("a", Map.of());
+    Ledger.BudgetRef b = c.add("b", spec(null, null, null, null), null);
+    Ledger l = new Ledger(1.0, 6, table());
+    l.ingest(report("n1", "e", 1, T0, p("a", 1_000_000)), c);
+    l.warm();
+    l.ingest(report("n1", "e", 2, T0.plusSeconds(15), p("a", 1_003_600)), c); // 1 Wh
+    l.sweep(java.util.Set.of(), java.util.Set.of("ns/b"), c); // the report is deleted
+    l.ingest(report("n1", "e", 3, T0.plusSeconds(30), p("a", 1_007_200)), c); // recreated: 1 Wh
+    assertThat(l.account(b, T0.plusSeconds(30)).used().energyWh).isCloseTo(2.0, within(1e-9));
+    assertThat(l.pods().get("a").totals.energyWh).isCloseTo(2.0, within(1e-9));
+  }
 }

@@ -41,6 +41,9 @@ public final class BudgetAccount {
 
   private Period period;
   private final UsageTotals used = new UsageTotals();
+  // Calendar usage restored from status after a restart: no per-pod split is stored for it.
+  private UsageTotals restored = new UsageTotals();
+  private Instant restoredAt;
   private final Deque<Bucket> buckets = new ArrayDeque<>();
   private final Map<String, PodUsage> pods = new HashMap<>();
   private final Set<String> zones = new LinkedHashSet<>();
@@ -120,6 +123,8 @@ public final class BudgetAccount {
     pods.clear();
     zones.clear();
     firstSampleAt = null;
+    restored = new UsageTotals();
+    restoredAt = null;
   }
 
   public void charge(PodDelta d, Charge c, GridIntensity intensity) {
@@ -199,12 +204,14 @@ public final class BudgetAccount {
     return t;
   }
 
-  /** Restores totals from the budget's status after an operator restart. */
+  /** Restores totals from the budget's status after an operator restart (Calendar periods). */
   public void restore(UsageTotals t, Instant at, List<HistoryEntry> stored) {
     if (period.rolling()) {
       bucketFor(at).totals.add(t);
     } else {
       used.add(t);
+      restored.add(t);
+      restoredAt = at;
     }
     if (t.energyWh > 0) {
       seen(period.rolling() ? at : period.start());
@@ -213,6 +220,44 @@ public final class BudgetAccount {
     if (stored != null) {
       history.addAll(stored);
     }
+  }
+
+  /**
+   * Restores a Rolling window's total from the status written for the window {@code [from, to)}
+   * after an operator restart. Its distribution in time is not stored, so the total is spread
+   * evenly over that window (an estimate): the part already outside the current window is dropped
+   * and the rest ages out bucket by bucket, instead of staying a full window from the restart.
+   */
+  public void restoreWindow(UsageTotals t, Instant from, Instant to, List<HistoryEntry> stored) {
+    double length = Duration.between(from, to).toMillis();
+    Instant start = from.isBefore(period.start()) ? period.start() : from;
+    Instant end = to.isAfter(period.end()) ? period.end() : to;
+    long w = bucketWidth().toMillis();
+    for (Instant at = start; at.isBefore(end); ) {
+      Instant next = Instant.ofEpochMilli((Math.floorDiv(at.toEpochMilli(), w) + 1) * w);
+      if (next.isAfter(end)) {
+        next = end;
+      }
+      bucketFor(at).totals.add(t.scaled(Duration.between(at, next).toMillis() / length));
+      at = next;
+    }
+    if (t.energyWh > 0 && start.isBefore(end)) {
+      seen(start);
+    }
+    history.clear();
+    if (stored != null) {
+      history.addAll(stored);
+    }
+  }
+
+  /** Calendar usage of this period restored from status (not split per pod). */
+  public UsageTotals restored() {
+    return restored.copy();
+  }
+
+  /** When {@link #restored()} was restored; null when nothing was. */
+  public Instant restoredAt() {
+    return restoredAt;
   }
 
   public List<HistoryEntry> history() {

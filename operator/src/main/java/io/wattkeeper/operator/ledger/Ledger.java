@@ -203,7 +203,16 @@ public final class Ledger {
     Instant storedStart = parse(s.getPeriod().getStart());
     List<HistoryEntry> history =
         s.getHistory() == null ? new ArrayList<>() : new ArrayList<>(s.getHistory());
-    if (current.rolling() || (storedStart != null && storedStart.equals(current.start()))) {
+    if (current.rolling()) {
+      // The stored total covers the window that ended when it was written: spread it over that
+      // window so it ages out with it (none of it is left if it was written a window ago).
+      Instant storedEnd = parse(s.getPeriod().getEnd());
+      if (storedStart != null && storedEnd != null && storedEnd.isAfter(storedStart)) {
+        acc.restoreWindow(t, storedStart, storedEnd, history);
+      } else {
+        acc.restore(new UsageTotals(), now, history);
+      }
+    } else if (storedStart != null && storedStart.equals(current.start())) {
       acc.restore(t, now, history);
     } else if (storedStart != null && storedStart.isBefore(current.start())) {
       // The period ended while the operator was away: close it as history.

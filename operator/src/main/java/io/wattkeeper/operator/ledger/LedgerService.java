@@ -334,15 +334,7 @@ public class LedgerService {
     if (acc == null) {
       return Optional.empty();
     }
-    List<UsageSnapshot.Row> rows = new ArrayList<>();
-    for (PodUsage u : acc.pods().values()) {
-      rows.add(
-          new UsageSnapshot.Row(
-              u.uid, u.namespace, u.name, u.node, u.zone, u.totals.copy(), u.first, u.last));
-    }
-    rows.sort(
-        Comparator.comparing(UsageSnapshot.Row::namespace).thenComparing(UsageSnapshot.Row::name));
-    return Optional.of(new UsageSnapshot(namespace, name, acc.period(), acc.pue, rows));
+    return Optional.of(UsageSnapshot.of(acc));
   }
 
   /** Timestamp of the newest report of a node the ledger has used. */

@@ -1,8 +1,10 @@
 package io.wattkeeper.operator.ledger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +22,9 @@ import java.util.Set;
  *   <li>A counter going backwards within an epoch is an agent bug: nothing is charged and the new
  *       value becomes the base, so nothing is ever counted twice.
  *   <li>A pod absent from its node's report has ended or moved: its state is dropped.
+ *   <li>A pod present with unusable counters (NaN) is charged nothing and keeps its base.
+ *   <li>A node whose report was deleted and recreated with the same epoch continues from its last
+ *       counters (kept for {@link #DROPPED_NODE_RETENTION}); with another epoch it is a new epoch.
  *   <li>First report of a node after an operator start: pods with a {@link Checkpoint} on the same
  *       node and epoch continue from it; others take this report as their base.
  * </ul>
@@ -46,7 +51,16 @@ public final class PodDeltaTracker {
   public record Result(
       boolean duplicate, boolean newEpoch, List<PodDelta> deltas, long anomalies) {}
 
+  /**
+   * How long the last state of a node whose report was deleted is kept (in report time): the agent
+   * recreates a missing report with the same epoch, and its counters must continue, not start
+   * again. Only bounds memory; a node back after this is treated as new.
+   */
+  static final Duration DROPPED_NODE_RETENTION = Duration.ofHours(24);
+
   private final Map<String, NodeState> nodes = new HashMap<>();
+  private final Map<String, NodeState> dropped = new HashMap<>();
+  private Instant latest;
   private final Map<String, Checkpoint> seeds = new HashMap<>();
   private boolean warm;
 
@@ -64,7 +78,16 @@ public final class PodDeltaTracker {
   }
 
   public Result apply(ReportSample r) {
+    if (latest == null || r.timestamp().isAfter(latest)) {
+      latest = r.timestamp();
+    }
     NodeState prev = nodes.get(r.node());
+    if (prev == null) {
+      prev = dropped.remove(r.node());
+      if (prev != null) {
+        nodes.put(r.node(), prev); // its report was recreated: known again, even if a duplicate
+      }
+    }
     boolean known = prev != null;
     boolean sameEpoch = known && Objects.equals(prev.epoch, r.epoch());
     if (sameEpoch && !newer(prev, r)) {
@@ -85,6 +108,15 @@ public final class PodDeltaTracker {
         base = prev.pods.get(p.uid());
         if (base == null) {
           base = ZERO; // new pod on a known node: everything since it started is new
+        } else if (base == UNKNOWN) {
+          // Unusable in the node's first report: as if this were that first report.
+          Checkpoint c = seeds.remove(p.uid());
+          if (c != null && c.node().equals(r.node()) && c.epoch().equals(r.epoch())) {
+            base = new double[] {c.cpuJoules(), c.memoryJoules(), c.gpuJoules()};
+            podOnly = true;
+          } else {
+            base = cur;
+          }
         }
       } else if (newEpoch) {
         base = ZERO; // the agent restarted: counters start again from zero
@@ -129,11 +161,32 @@ public final class PodDeltaTracker {
               r.timestamp(),
               podOnly));
     }
+    for (String uid : r.unusable()) {
+      // Present but unusable this time (e.g. NaN counters): nothing is charged, and the pod keeps
+      // its base so that its next usable counters are not charged again from zero.
+      if (next.containsKey(uid)) {
+        continue;
+      }
+      double[] base = null;
+      if (sameEpoch) {
+        base = prev.pods.get(uid);
+      } else if (!newEpoch) {
+        Checkpoint c = seeds.get(uid);
+        boolean seeded = c != null && c.node().equals(r.node()) && c.epoch().equals(r.epoch());
+        base = !warm || seeded ? UNKNOWN : null; // a new node's pods count from zero anyway
+      }
+      if (base != null) {
+        next.put(uid, base);
+      }
+    }
     nodes.put(r.node(), new NodeState(r.epoch(), r.sequence(), r.timestamp(), next));
     return new Result(false, newEpoch, out, anomalies);
   }
 
   private static final double[] ZERO = {0, 0, 0};
+
+  /** Marks a pod present on the node whose base is not known yet (compared by identity). */
+  private static final double[] UNKNOWN = {Double.NaN, Double.NaN, Double.NaN};
 
   private static boolean newer(NodeState prev, ReportSample r) {
     if (prev.sequence != null && r.sequence() != null) {
@@ -142,15 +195,33 @@ public final class PodDeltaTracker {
     return r.timestamp().isAfter(prev.timestamp);
   }
 
-  /** A node whose report was deleted: forget it (its pods are gone with it). */
+  /**
+   * A node whose report was deleted stops being tracked (its pods are gone with it), but its last
+   * state is kept for {@link #DROPPED_NODE_RETENTION} in case the report comes back.
+   */
   public void dropNodesExcept(Set<String> present) {
-    nodes.keySet().retainAll(present);
+    for (Iterator<Map.Entry<String, NodeState>> it = nodes.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, NodeState> e = it.next();
+      if (!present.contains(e.getKey())) {
+        dropped.put(e.getKey(), e.getValue());
+        it.remove();
+      }
+    }
+    if (latest != null) {
+      Instant cutoff = latest.minus(DROPPED_NODE_RETENTION);
+      dropped.values().removeIf(n -> n.timestamp.isBefore(cutoff));
+    }
+  }
+
+  int droppedNodes() {
+    return dropped.size();
   }
 
   /** Counters last seen for the pod on that node, or null. */
   public double[] counters(String node, String uid) {
     NodeState n = nodes.get(node);
-    return n == null ? null : n.pods.get(uid);
+    double[] c = n == null ? null : n.pods.get(uid);
+    return c == UNKNOWN ? null : c;
   }
 
   public String epoch(String node) {

@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
  * @param sequence {@code null} when the agent sends none; duplicates are then found by timestamp
  * @param cpuMeasured RAPL rather than a model
  * @param gpuMeasured NVML energy counters rather than none/estimates
+ * @param unusable uids of pod entries present but skipped (NaN or negative counters)
  */
 public record ReportSample(
     String node,
@@ -27,7 +28,32 @@ public record ReportSample(
     boolean cpuMeasured,
     boolean memoryMeasured,
     boolean gpuMeasured,
-    List<PodCounters> pods) {
+    List<PodCounters> pods,
+    List<String> unusable) {
+
+  /** A report whose every entry was usable. */
+  public ReportSample(
+      String node,
+      String epoch,
+      Long sequence,
+      Instant timestamp,
+      int intervalSeconds,
+      boolean cpuMeasured,
+      boolean memoryMeasured,
+      boolean gpuMeasured,
+      List<PodCounters> pods) {
+    this(
+        node,
+        epoch,
+        sequence,
+        timestamp,
+        intervalSeconds,
+        cpuMeasured,
+        memoryMeasured,
+        gpuMeasured,
+        pods,
+        List.of());
+  }
 
   private static final Logger LOG = Logger.getLogger(ReportSample.class);
   static final int DEFAULT_INTERVAL_SECONDS = 15;
@@ -56,6 +82,7 @@ public record ReportSample(
     boolean memMeasured = src != null && "rapl".equalsIgnoreCase(src.getMemory());
     boolean gpuMeasured = src != null && "nvml".equalsIgnoreCase(src.getGpu());
     List<PodCounters> pods = new ArrayList<>();
+    List<String> unusable = new ArrayList<>();
     if (s.getPods() != null) {
       for (NodeEnergyReportStatus.PodEnergy p : s.getPods()) {
         if (p.getUid() == null || p.getUid().isBlank()) {
@@ -69,6 +96,7 @@ public record ReportSample(
           LOG.warnf(
               "NodeEnergyReport %s: pod %s has negative or non-numeric counters; entry skipped",
               node, p.getUid());
+          unusable.add(p.getUid());
           continue;
         }
         double watts = nz(p.getCpuWatts()) + nz(p.getMemoryWatts()) + nz(p.getGpuWatts());
@@ -91,7 +119,7 @@ public record ReportSample(
             : s.getIntervalSeconds();
     return Optional.of(
         new ReportSample(
-            node, epoch, seq, ts, interval, cpuMeasured, memMeasured, gpuMeasured, pods));
+            node, epoch, seq, ts, interval, cpuMeasured, memMeasured, gpuMeasured, pods, unusable));
   }
 
   /** NaN marks an unusable counter; absent means the component is not metered (0). */

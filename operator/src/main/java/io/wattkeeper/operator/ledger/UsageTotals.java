@@ -44,4 +44,17 @@ public final class UsageTotals {
     t.add(this);
     return t;
   }
+
+  /** These totals times {@code f} (a share of them); an unknown cost stays unknown. */
+  public UsageTotals scaled(double f) {
+    UsageTotals t = new UsageTotals();
+    t.cpuWh = cpuWh * f;
+    t.memoryWh = memoryWh * f;
+    t.gpuWh = gpuWh * f;
+    t.energyWh = energyWh * f;
+    t.co2eGrams = co2eGrams * f;
+    t.cost = cost * f;
+    t.measuredWh = measuredWh * f;
+    return t;
+  }
 }

@@ -217,4 +217,96 @@ class LedgerTest {
     assertThat(acc.history().get(0).getExceeded()).isTrue();
     assertThat(acc.history().get(0).getMaxPercentUsed()).isEqualTo(120);
   }
+
+  static EnergyBudgetSpec rollingHour() {
+    return new EnergyBudgetSpec(
+        null,
+        new EnergyBudgetSpec.Period("Rolling", null, "1h", null),
+        new EnergyBudgetSpec.Limits("10kWh", null, null),
+        List.of(80),
+        null,
+        null,
+        null);
+  }
+
+  /** A rolling-window status as the operator wrote it at {@code at}. */
+  static EnergyBudgetStatus rollingStatus(Instant at, double wh) {
+    return new EnergyBudgetStatus()
+        .setPeriod(
+            new EnergyBudgetStatus.PeriodStatus()
+                .setStart(at.minusSeconds(3600).toString())
+                .setEnd(at.toString()))
+        .setUsed(new EnergyBudgetStatus.Used().setEnergyWh(wh).setCo2eGrams(wh / 2));
+  }
+
+  @Test
+  void aRollingWindowRestoredAfterARestartAgesOutWithTheWindow() {
+    FakeCluster c = new FakeCluster();
+    Ledger.BudgetRef b = c.add("b", rollingHour(), rollingStatus(T0, 120.0));
+    Ledger l = new Ledger(1.0, 6, table());
+    // Restart right after the write: the whole window is restored.
+    assertThat(l.account(b, T0.plusSeconds(60)).used().energyWh).isCloseTo(118, within(2.0));
+    // Half a window later, half of it (spread evenly) has aged out, not none of it.
+    assertThat(l.account(b, T0.plusSeconds(1800)).used().energyWh).isCloseTo(60, within(2.0));
+    // A window after the write, all of it has aged out.
+    assertThat(l.account(b, T0.plusSeconds(3600 + 60)).used().energyWh).isZero();
+  }
+
+  @Test
+  void aRollingWindowRestoredLateKeepsOnlyWhatIsStillInsideTheWindow() {
+    FakeCluster c = new FakeCluster();
+    Ledger.BudgetRef b = c.add("b", rollingHour(), rollingStatus(T0, 120.0));
+    BudgetAccount late = new Ledger(1.0, 6, table()).account(b, T0.plusSeconds(2700));
+    assertThat(late.used().energyWh).isCloseTo(30, within(2.0));
+    assertThat(late.used().co2eGrams).isCloseTo(15, within(1.0));
+    FakeCluster c2 = new FakeCluster();
+    Ledger.BudgetRef old = c2.add("b", rollingHour(), rollingStatus(T0, 120.0));
+    // Stored more than a window ago: nothing of it is inside the window any more.
+    assertThat(new Ledger(1.0, 6, table()).account(old, T0.plusSeconds(7200)).used().energyWh)
+        .isZero();
+  }
+
+  @Test
+  void theExportAfterARestartHasARowForTheRestoredUsageSoItAddsUpToTheStatus() {
+    FakeCluster c = new FakeCluster();
+    c.labels.put("a", Map.of());
+    EnergyBudgetStatus stored =
+        new EnergyBudgetStatus()
+            .setPeriod(
+                new EnergyBudgetStatus.PeriodStatus()
+                    .setStart("2026-09-01T00:00:00+02:00")
+                    .setEnd("2026-10-01T00:00:00+02:00"))
+            .setUsed(new EnergyBudgetStatus.Used().setEnergyWh(12.0).setCo2eGrams(3.0));
+    Ledger.BudgetRef b = c.add("b", spec(null, null, null, null), stored);
+    Ledger l = new Ledger(1.0, 6, table());
+    l.ingest(report("n1", "e", 1, T0, p("a", 0)), c);
+    l.ingest(report("n1", "e", 2, T0.plusSeconds(15), p("a", 3600)), c); // 1 Wh
+    BudgetAccount acc = l.account(b, T0.plusSeconds(15));
+    UsageSnapshot s = UsageSnapshot.of(acc);
+    assertThat(s.rows()).extracting(UsageSnapshot.Row::uid).containsExactly("a", "restored");
+    UsageSnapshot.Row restored = s.rows().get(1);
+    assertThat(restored.name()).isEqualTo(UsageSnapshot.RESTORED_NAME);
+    assertThat(restored.totals().energyWh).isEqualTo(12.0);
+    assertThat(restored.first()).isEqualTo(Instant.parse("2026-08-31T22:00:00Z"));
+    double sum = s.rows().stream().mapToDouble(r -> r.totals().energyWh).sum();
+    assertThat(sum).isCloseTo(acc.used().energyWh, within(1e-9)).isCloseTo(13.0, within(1e-9));
+    // The next period starts from zero: no restored row any more.
+    BudgetAccount next = l.account(b, Instant.parse("2026-10-01T12:00:00Z"));
+    assertThat(UsageSnapshot.of(next).rows()).isEmpty();
+  }
+
+  @Test
+  void aReportDeletedAndRecreatedWithTheSameEpochIsNotChargedTwiceToTheBudget() {
+    FakeCluster c = new FakeCluster();
+    c.labels.put("a", Map.of());
+    Ledger.BudgetRef b = c.add("b", spec(null, null, null, null), null);
+    Ledger l = new Ledger(1.0, 6, table());
+    l.ingest(report("n1", "e", 1, T0, p("a", 1_000_000)), c);
+    l.warm();
+    l.ingest(report("n1", "e", 2, T0.plusSeconds(15), p("a", 1_003_600)), c); // 1 Wh
+    l.sweep(java.util.Set.of(), java.util.Set.of("ns/b"), c); // the report is deleted
+    l.ingest(report("n1", "e", 3, T0.plusSeconds(30), p("a", 1_007_200)), c); // recreated: 1 Wh
+    assertThat(l.account(b, T0.plusSeconds(30)).used().energyWh).isCloseTo(2.0, within(1e-9));
+    assertThat(l.pods().get("a").totals.energyWh).isCloseTo(2.0, within(1e-9));
+  }
 }

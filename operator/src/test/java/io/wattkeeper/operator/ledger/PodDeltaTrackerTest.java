@@ -2,6 +2,7 @@ package io.wattkeeper.operator.ledger;
 
 import static io.wattkeeper.operator.ledger.Samples.pod;
 import static io.wattkeeper.operator.ledger.Samples.report;
+import static io.wattkeeper.operator.ledger.Samples.withUnusable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -213,5 +214,119 @@ class PodDeltaTrackerTest {
     assertThat(d.get(0).podOnly()).isTrue();
     assertThat(d.get(1).joules()).isEqualTo(40); // new node, new pod: all of it is new
     assertThat(d.get(1).podOnly()).isFalse();
+  }
+
+  @Test
+  void aReportDeletedAndRecreatedWithTheSameEpochContinuesFromItsLastCounters() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 1_000_000, 0, 0)));
+    t.warm();
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 1_000_100, 0, 0)))
+                    .deltas()))
+        .isEqualTo(100);
+    // The report is deleted (the node is forgotten), then the agent recreates it: same epoch,
+    // counters kept on its hostPath.
+    t.dropNodesExcept(Set.of());
+    assertThat(t.nodes()).isEmpty();
+    PodDeltaTracker.Result r =
+        t.apply(
+            report(
+                "n1", "e1", 3, T0.plusSeconds(30), pod("a", 1_000_200, 0, 0), pod("b", 7, 0, 0)));
+    assertThat(r.newEpoch()).isFalse();
+    assertThat(r.deltas()).extracting(PodDelta::joules).containsExactly(100.0, 7.0);
+    assertThat(t.tracks("n1", "a")).isTrue();
+  }
+
+  @Test
+  void aReportRecreatedWithANewEpochCountsFromZero() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 1_000_000, 0, 0)));
+    t.warm();
+    t.dropNodesExcept(Set.of());
+    PodDeltaTracker.Result r =
+        t.apply(report("n1", "e2", 1, T0.plusSeconds(30), pod("a", 40, 0, 0)));
+    assertThat(r.newEpoch()).isTrue();
+    assertThat(sum(r.deltas())).isEqualTo(40);
+  }
+
+  @Test
+  void aRecreatedReportThatRepeatsTheLastSequenceIsADuplicateAndTheNodeIsKnownAgain() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 5, T0, pod("a", 500, 0, 0)));
+    t.warm();
+    t.dropNodesExcept(Set.of());
+    assertThat(t.apply(report("n1", "e1", 5, T0, pod("a", 500, 0, 0))).duplicate()).isTrue();
+    assertThat(t.tracks("n1", "a")).isTrue();
+    assertThat(
+            sum(t.apply(report("n1", "e1", 6, T0.plusSeconds(15), pod("a", 530, 0, 0))).deltas()))
+        .isEqualTo(30);
+  }
+
+  @Test
+  void aDroppedNodeIsForgottenAfterTheRetention() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 500, 0, 0)));
+    t.warm();
+    t.dropNodesExcept(Set.of());
+    Instant later = T0.plus(PodDeltaTracker.DROPPED_NODE_RETENTION).plusSeconds(60);
+    t.apply(report("n2", "x", 1, later, pod("b", 1, 0, 0)));
+    t.dropNodesExcept(Set.of("n2"));
+    assertThat(t.droppedNodes()).isZero();
+    // Too late to tell: a node that comes back after that is a new node.
+    assertThat(sum(t.apply(report("n1", "e1", 2, later, pod("a", 530, 0, 0))).deltas()))
+        .isEqualTo(530);
+  }
+
+  @Test
+  void aPodEntrySkippedOnceKeepsItsBaseAndIsNotChargedTwice() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 1_000_000, 0, 0)));
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 1_000_100, 0, 0)))
+                    .deltas()))
+        .isEqualTo(100);
+    PodDeltaTracker.Result skipped =
+        t.apply(withUnusable(report("n1", "e1", 3, T0.plusSeconds(30)), "a"));
+    assertThat(skipped.deltas()).isEmpty(); // unknown this interval: nothing charged
+    assertThat(t.tracks("n1", "a")).isTrue();
+    assertThat(t.counters("n1", "a")).containsExactly(1_000_100, 0, 0);
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 4, T0.plusSeconds(45), pod("a", 1_000_205, 0, 0)))
+                    .deltas()))
+        .isEqualTo(105);
+  }
+
+  @Test
+  void aPodUnusableInTheFirstReportAfterStartTakesItsNextCountersAsBase() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(withUnusable(report("n1", "e1", 1, T0, pod("b", 10, 0, 0)), "a"));
+    t.warm();
+    assertThat(t.counters("n1", "a")).isNull(); // no base known: no checkpoint from it
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 1_000_000, 0, 0)))
+                    .deltas()))
+        .isZero();
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 3, T0.plusSeconds(30), pod("a", 1_000_050, 0, 0)))
+                    .deltas()))
+        .isEqualTo(50);
+  }
+
+  @Test
+  void aPodUnusableInTheFirstReportAfterStartStillContinuesFromItsCheckpoint() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.seed("a", new Checkpoint("n1", "e1", 100, 0, 0, 1, 1, Double.NaN, 1));
+    t.apply(withUnusable(report("n1", "e1", 1, T0), "a"));
+    t.warm();
+    PodDelta d =
+        t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 180, 0, 0))).deltas().get(0);
+    assertThat(d.joules()).isEqualTo(80);
+    assertThat(d.podOnly()).isTrue();
   }
 }

@@ -62,6 +62,8 @@ class ReportSampleTest {
                     List.of(pod("a", -1.0), pod("", 5.0), pod("b", Double.NaN), pod("c", 3.0))))
             .orElseThrow();
     assertThat(s.pods()).extracting(PodCounters::uid).containsExactly("c");
+    // Known pods with unusable counters: the ledger keeps their base rather than forgetting them.
+    assertThat(s.unusable()).containsExactly("a", "b");
     assertThat(ReportSample.from(report("yesterday", List.of()))).isEmpty();
     assertThat(ReportSample.from(report(null, List.of()))).isEmpty();
     NodeEnergyReport noStatus = new NodeEnergyReport();

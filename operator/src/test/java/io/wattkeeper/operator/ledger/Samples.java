@@ -20,4 +20,19 @@ final class Samples {
     return new ReportSample(
         node, epoch, seq, ts, 15, true, true, true, new ArrayList<>(List.of(pods)));
   }
+
+  /** The same report, with entries the agent sent but whose counters were unusable (NaN). */
+  static ReportSample withUnusable(ReportSample r, String... uids) {
+    return new ReportSample(
+        r.node(),
+        r.epoch(),
+        r.sequence(),
+        r.timestamp(),
+        r.intervalSeconds(),
+        r.cpuMeasured(),
+        r.memoryMeasured(),
+        r.gpuMeasured(),
+        r.pods(),
+        List.of(uids));
+  }
 }

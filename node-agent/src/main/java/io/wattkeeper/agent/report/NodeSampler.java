@@ -120,8 +120,11 @@ public final class NodeSampler {
     for (PodCgroup pod : pods) {
       running.add(pod.uid());
       try {
-        cpuNanos.put(pod.uid(), reader.get().cpuUsageNanos(pod));
-        memory.put(pod.uid(), reader.get().memoryBytes(pod));
+        // Read both before keeping either: a pod deleted between the two reads is skipped whole.
+        long nanos = reader.get().cpuUsageNanos(pod);
+        long bytes = reader.get().memoryBytes(pod);
+        cpuNanos.put(pod.uid(), nanos);
+        memory.put(pod.uid(), bytes);
       } catch (IOException e) {
         unreadable++;
         if (unreadable == 1) {

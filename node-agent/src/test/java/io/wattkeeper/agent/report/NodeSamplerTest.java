@@ -159,6 +159,26 @@ class NodeSamplerTest {
     assertThat(r.system().gpuJoules()).isCloseTo(90, within(1e-9));
   }
 
+  @Test
+  void podWhoseMemoryVanishesMidSampleIsSkippedNotFatal() throws IOException {
+    HostFixture f = new HostFixture(tmp).machine("Mystery CPU", 4, true).cgroups(true, true);
+    f.pod(A, "guaranteed", 0, 1_000_000_000L, 201);
+    f.pod(B, "burstable", 0, 3_000_000_000L, 202);
+    NodeSampler s = sampler(f, new FakeGpuMeter(), GpuAllocations.NONE, IdlePolicy.None);
+    s.sample();
+    clock.advance(Duration.ofSeconds(10));
+    f.procStat(1000 + 2000, 9000 + 2000);
+    f.podCpu(A, "guaranteed", 5_000_000);
+    f.podCpu(B, "burstable", 10_000_000);
+    // B is being deleted: its cpu.stat is still there, its memory.current no longer reads.
+    HostFixture.makeUnreadable(
+        f.cpuBase().resolve(f.podPath(B, "burstable")).resolve("memory.current"));
+    IntervalAttribution r = s.sample();
+    assertThat(r).isNotNull();
+    assertThat(r.pods()).containsKey(A).doesNotContainKey(B);
+    assertThat(r.pods().get(A).cpuJoules()).isPositive();
+  }
+
   static void deleteTree(Path dir) throws IOException {
     try (var walk = java.nio.file.Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -108,7 +108,7 @@ public final class StatusBuilder {
             .setMemoryWatts(round(r.memoryWatts()))
             .setGpuWatts(round(r.gpuWatts()))
             .setCpuCores(round(r.cpuCores()))
-            .setGpuUtilizationPercent(round(r.gpuUtilizationPercent()));
+            .setGpuUtilizationPercent(nanToNull(r.gpuUtilizationPercent()));
         if (!Double.isNaN(r.networkReceiveBytesPerSecond())) {
           p.setNetworkReceiveBytesPerSecond(round(r.networkReceiveBytesPerSecond()));
         }

@@ -90,6 +90,32 @@ class StatusBuilderTest {
   }
 
   @Test
+  void unknownGpuUtilisationIsLeftUnsetNotZero() {
+    EnergyLedger ledger = EnergyLedger.newEpoch(clock, "n");
+    ledger.add(
+        new IntervalAttribution(
+            Map.of("a", new Shares(1, 1, 1, Double.NaN)), Shares.ZERO, Map.of()),
+        Set.of("a"));
+    ledger.name("a", "ml", "infer");
+    LastInterval last =
+        new LastInterval(
+            clock.instant(),
+            new NodeEnergy(5, 50, 10, 5, "rapl", "rapl"),
+            0,
+            Map.of("a", new PodRates(1, 0.1, 30, 0.5, Double.NaN, Double.NaN, List.of("GPU-1"))),
+            List.of());
+    NodeEnergyReportStatus s =
+        StatusBuilder.build(facts("rapl"), ledger, last, Map.of(), List.of(), clock.instant());
+    assertThat(s.getPods())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getGpuWatts()).isEqualTo(30.0);
+              assertThat(p.getGpuUtilizationPercent()).isNull();
+            });
+  }
+
+  @Test
   void measuredNodesCarryNoModel() {
     EnergyLedger ledger = EnergyLedger.newEpoch(clock, "n");
     LastInterval last =

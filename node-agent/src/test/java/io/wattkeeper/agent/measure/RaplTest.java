@@ -53,6 +53,32 @@ class RaplTest {
   }
 
   @Test
+  void amdDieZonesMirroringOneSocketCounterAreCountedOnce() throws IOException {
+    // Zen 1/2 (e.g. Threadripper 1950X): one zone per die, all mirroring the socket's counter.
+    HostFixture f =
+        new HostFixture(tmp)
+            .raplZone("intel-rapl:0", "package-0-die-0", 5_000_000, INTEL_RANGE)
+            .raplZone("intel-rapl:1", "package-0-die-1", 5_000_000, INTEL_RANGE);
+    RaplDiscovery.Result found = RaplDiscovery.discover(f.powercap());
+    assertThat(found.zones()).extracting(RaplZone::id).containsExactly("intel-rapl:0");
+    assertThat(found.warnings()).anySatisfy(w -> assertThat(w).contains("package-0-die-1"));
+    RaplMeter meter = new RaplMeter(found.zones());
+    meter.read();
+    f.raplEnergy("intel-rapl:0", "73000000").raplEnergy("intel-rapl:1", "73000000");
+    assertThat(meter.read().packageJoules()).isCloseTo(68.0, within(1e-9));
+  }
+
+  @Test
+  void dieZonesWithTheirOwnCountersAreAllCounted() throws IOException {
+    // Intel multi-die packages (Cascade Lake-AP): each die has its own counter.
+    HostFixture f =
+        new HostFixture(tmp)
+            .raplZone("intel-rapl:0", "package-0-die-0", 5_000_000, INTEL_RANGE)
+            .raplZone("intel-rapl:1", "package-0-die-1", 7_000_000, INTEL_RANGE);
+    assertThat(RaplDiscovery.discover(f.powercap()).zones()).hasSize(2);
+  }
+
+  @Test
   void wrapIsHandledPerZone() throws IOException {
     HostFixture f =
         new HostFixture(tmp)

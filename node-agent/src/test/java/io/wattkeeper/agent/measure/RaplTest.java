@@ -160,16 +160,24 @@ class RaplTest {
   }
 
   @Test
-  void garbageMidRunFallsBackForThatIntervalOnly() {
+  void garbageMidRunFallsBackAndNeverCountsTheFailedIntervalTwice() {
     HostFixture f = twoSockets();
     NodePowerMeter meter = new NodePowerMeter(RaplDiscovery.discover(f.powercap()), MODEL, 1);
     f.raplEnergy("intel-rapl:0", "not-a-number");
     NodeEnergy e = meter.sample(1, 0);
     assertThat(e.cpuSource()).isEqualTo("model");
     assertThat(meter.lastWarning()).contains("RAPL read failed").contains("not a number");
+    // The next RAPL delta would span the failed interval too, which the model already charged:
+    // that read only takes a new baseline, and the interval is modelled.
     f.raplEnergy("intel-rapl:0", "2000000");
     NodeEnergy next = meter.sample(1, 0);
-    assertThat(next.cpuSource()).isEqualTo("rapl");
+    assertThat(next.cpuSource()).isEqualTo("model");
+    assertThat(next.cpuJoules()).isCloseTo(10, within(1e-9));
+    assertThat(meter.lastWarning()).contains("new RAPL baseline");
+    f.raplEnergy("intel-rapl:0", "5000000");
+    NodeEnergy third = meter.sample(1, 0);
+    assertThat(third.cpuSource()).isEqualTo("rapl");
+    assertThat(third.cpuJoules()).isCloseTo(3, within(1e-9)); // from the new baseline only
     assertThat(meter.lastWarning()).isNull();
   }
 }

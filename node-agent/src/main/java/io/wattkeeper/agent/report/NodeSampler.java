@@ -327,6 +327,9 @@ public final class NodeSampler {
     for (GpuSample g : gpus) {
       if (!Double.isNaN(g.energyCounterJoules())) {
         lastGpuCounter.put(g.uuid(), g.energyCounterJoules());
+      } else {
+        // This interval was power x time: a delta from the old baseline would count it again.
+        lastGpuCounter.remove(g.uuid());
       }
     }
   }

@@ -179,6 +179,24 @@ class NodeSamplerTest {
     assertThat(r.pods().get(A).cpuJoules()).isPositive();
   }
 
+  @Test
+  void gpuCounterMissingOnceDoesNotCountThatIntervalTwice() throws IOException {
+    HostFixture f = new HostFixture(tmp).machine("Mystery CPU", 2, true);
+    FakeGpuMeter gpu = new FakeGpuMeter();
+    gpu.watts = 70;
+    NodeSampler s = sampler(f, gpu, GpuAllocations.NONE, IdlePolicy.None);
+    s.sample(); // counter baseline 1000 J
+    clock.advance(Duration.ofSeconds(2));
+    gpu.energyJoules = Double.NaN; // one failed counter read: power x time
+    assertThat(s.sample().system().gpuJoules()).isCloseTo(140, within(1e-9));
+    clock.advance(Duration.ofSeconds(2));
+    gpu.energyJoules = 1000 + 280; // the counter is back; its delta spans both intervals
+    assertThat(s.sample().system().gpuJoules()).isCloseTo(140, within(1e-9));
+    clock.advance(Duration.ofSeconds(2));
+    gpu.energyJoules = 1000 + 280 + 150;
+    assertThat(s.sample().system().gpuJoules()).isCloseTo(150, within(1e-9));
+  }
+
   static void deleteTree(Path dir) throws IOException {
     try (var walk = java.nio.file.Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {

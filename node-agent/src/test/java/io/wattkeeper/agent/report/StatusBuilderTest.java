@@ -162,6 +162,15 @@ class StatusBuilderTest {
         .hasValueSatisfying(m -> assertThat(m.cpuRequestCores()).isEqualTo(1.75));
     assertThat(KubernetesPodDirectory.toMeta(other, "node-a")).isEmpty();
     assertThat(KubernetesPodDirectory.toMeta(unscheduled, "node-a")).isEmpty();
+    // A static pod's mirror: its cgroup carries the config hash, not the API UID.
+    Pod mirror =
+        new PodBuilder(mine)
+            .editMetadata()
+            .addToAnnotations("kubernetes.io/config.mirror", "6f9c5b1e8d7a4c3b2a1f0e9d8c7b6a5f")
+            .endMetadata()
+            .build();
+    assertThat(KubernetesPodDirectory.toMeta(mirror, "node-a"))
+        .hasValueSatisfying(m -> assertThat(m.uid()).isEqualTo("6f9c5b1e8d7a4c3b2a1f0e9d8c7b6a5f"));
   }
 
   @Test

@@ -76,7 +76,12 @@ class StatusBuilderTest {
     assertThat(s.getAgent().getSequence()).isEqualTo(1);
     assertThat(s.getModel().getSource()).isEqualTo("CCF AWS average");
     assertThat(s.getNode().getTotalWatts()).isEqualTo(7.0 + 0.5 + 30.0);
-    assertThat(s.getSystem().getCpuJoules()).isEqualTo(3.0);
+    // The unnamed pod is not listed: its joules go to system, so pods + system = node.
+    assertThat(s.getSystem().getCpuJoules()).isEqualTo(3.0 + 2.0);
+    assertThat(
+            s.getPods().stream().mapToDouble(PodEnergy::getCpuJoules).sum()
+                + s.getSystem().getCpuJoules())
+        .isEqualTo(s.getNode().getCpuJoules());
     assertThat(s.getGpus())
         .singleElement()
         .satisfies(

@@ -310,6 +310,9 @@ public final class NodeSampler {
       pid = found.getAsInt();
       podPids.put(pod.uid(), pid);
     }
+    if (NetDev.inHostNamespace(procDir, pid)) {
+      return Optional.empty(); // hostNetwork: the node's traffic, not the pod's; reported unknown
+    }
     try {
       return Optional.of(NetDev.receiveBytes(procDir, pid));
     } catch (IOException e) {

@@ -197,6 +197,22 @@ class NodeSamplerTest {
     assertThat(s.sample().system().gpuJoules()).isCloseTo(150, within(1e-9));
   }
 
+  @Test
+  void hostNetworkPodsGetNoNetworkRateRatherThanTheNodes() throws IOException {
+    HostFixture f = new HostFixture(tmp).machine("Mystery CPU", 4, true).cgroups(true, true);
+    f.netNamespace(1, 4026531840L);
+    f.pod(A, "guaranteed", 0, 1, 201).netDev(201, 1000, 0).netNamespace(201, 4026531840L);
+    f.pod(B, "burstable", 0, 1, 202).netDev(202, 1000, 0).netNamespace(202, 4026532001L);
+    NodeSampler s = sampler(f, new FakeGpuMeter(), GpuAllocations.NONE, IdlePolicy.None);
+    s.sample();
+    clock.advance(Duration.ofSeconds(10));
+    f.netDev(201, 1000 + 90_000, 0).netDev(202, 1000 + 10_000, 0);
+    s.sample();
+    // A shares the host's network namespace: its net/dev is the node's traffic, not its own.
+    assertThat(s.last().pods().get(A).networkReceiveBytesPerSecond()).isNaN();
+    assertThat(s.last().pods().get(B).networkReceiveBytesPerSecond()).isCloseTo(1000, within(1e-9));
+  }
+
   static void deleteTree(Path dir) throws IOException {
     try (var walk = java.nio.file.Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -66,7 +66,8 @@ public final class Attributor {
         acc.computeIfAbsent(g.exclusiveHolderUid(), k -> new double[4]);
         double[] a = acc.get(g.exclusiveHolderUid());
         a[2] += joules;
-        a[3] += Double.isNaN(g.utilizationPercent()) ? 0 : g.utilizationPercent();
+        // NaN stays NaN: an unknown figure reported as 0 % would read as idle downstream.
+        a[3] += g.utilizationPercent();
         continue;
       }
       splitShared(g, joules, acc);
@@ -99,6 +100,7 @@ public final class Attributor {
     }
     boolean known = util.values().stream().noneMatch(v -> v == null || v.isNaN());
     Map<String, Double> fraction = new HashMap<>();
+    boolean utilizationKnown = known || !Double.isNaN(g.utilizationPercent());
     if (known) {
       double sum = util.values().stream().mapToDouble(v -> Math.max(0, v)).sum();
       double scale = sum > 100 ? 100 / sum : 1; // samples overlap: never more than the whole GPU
@@ -112,7 +114,7 @@ public final class Attributor {
         (uid, f) -> {
           double[] a = acc.computeIfAbsent(uid, k -> new double[4]);
           a[2] += joules * f;
-          a[3] += f * 100;
+          a[3] += utilizationKnown ? f * 100 : Double.NaN; // the equal split is only for energy
         });
   }
 

@@ -3,7 +3,8 @@ package io.wattkeeper.agent.attribution;
 /**
  * Energy charged to one pod, or to the system remainder, in one interval.
  *
- * @param gpuUtilizationPercent SM utilisation attributed to the pod, summed over its GPUs
+ * @param gpuUtilizationPercent SM utilisation attributed to the pod, summed over its GPUs; NaN when
+ *     unknown (never 0, which would read as idle)
  */
 public record Shares(
     double cpuJoules, double memoryJoules, double gpuJoules, double gpuUtilizationPercent) {

@@ -7,12 +7,14 @@ import java.util.regex.Pattern;
 /**
  * Pod UIDs in cgroup names: the systemd driver escapes '-' as '_'
  * (kubepods-burstable-pod1234_abcd.slice), cgroupfs keeps the dashes
- * (kubepods/burstable/pod1234-abcd).
+ * (kubepods/burstable/pod1234-abcd). A static pod's cgroup carries its 32-hex config hash instead
+ * of a UUID (its mirror pod's kubernetes.io/config.mirror annotation).
  */
 public final class PodUids {
   private static final Pattern POD =
       Pattern.compile(
-          "pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?![0-9a-f])");
+          "pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12}"
+              + "|[0-9a-f]{32})(?![0-9a-f])");
 
   private PodUids() {}
 

@@ -73,6 +73,9 @@ public final class NodePowerMeter {
               ? new NodeEnergy(seconds, d.packageJoules(), idle, d.dramJoules(), "rapl", "rapl")
               : new NodeEnergy(seconds, d.packageJoules(), idle, memModelJoules, "rapl", "model");
         }
+        lastWarning =
+            "RAPL readable again after a failed read: this read takes a new RAPL baseline, this"
+                + " interval uses the model";
       } catch (IOException e) {
         lastWarning = "RAPL read failed (" + e.getMessage() + "): this interval uses the model";
       }

@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
 /**
  * Picks the estimation model, in this order: configured idle/max watts; a TDP (configured, or the
  * CPU model found in the CodeCarbon table) with the Teads/Boavizta ratios 0.12 x TDP at idle and
- * 1.02 x TDP at full load per socket; else Cloud Carbon Footprint's per-vCPU min/max watts (by EPYC
- * generation when recognisable, else CCF's AWS average).
+ * 1.02 x TDP at full load per socket (the table only on bare metal: a VM has a slice of the chip);
+ * else Cloud Carbon Footprint's per-vCPU min/max watts (by EPYC generation when recognisable, else
+ * CCF's AWS average).
  */
 public final class PowerModelResolver {
   static final double IDLE_PER_TDP = 0.12;
@@ -40,10 +41,12 @@ public final class PowerModelResolver {
           "CPU idle/max watts configured (wattkeeper.agent.model.cpu-idle-watts/cpu-max-watts); "
               + memSource);
     }
+    // A VM's cpuinfo names the host's chip, but the VM has only a slice of it: the chip's TDP
+    // would charge a 2-vCPU VM for the whole package. A configured TDP is taken as meant.
     Optional<CpuTdpTable.Match> tdp =
         o.tdpWatts().isPresent()
             ? Optional.of(new CpuTdpTable.Match(cpu.modelName(), o.tdpWatts().getAsDouble()))
-            : table.lookup(cpu.modelName());
+            : cpu.virtualized() ? Optional.empty() : table.lookup(cpu.modelName());
     if (tdp.isPresent()) {
       double watts = tdp.get().tdpWatts() * cpu.sockets();
       String origin =
@@ -72,6 +75,9 @@ public final class PowerModelResolver {
       perVcpu = new double[] {CCF_AVERAGE_MIN, CCF_AVERAGE_MAX};
     } else {
       family = "CCF " + epycGeneration(cpu.modelName());
+    }
+    if (cpu.virtualized()) {
+      family = "virtual machine (hypervisor CPU flag), chip TDP not used; " + family;
     }
     int n = cpu.logicalCpus();
     return new PowerModel(

@@ -33,15 +33,23 @@ public final class RaplMeter {
   }
 
   /**
-   * Reads every zone. The first call only primes the counters and returns null.
+   * Reads every zone. The first call, and the first after a failed read, only primes the counters
+   * and returns null.
    *
    * @throws IOException when any energy_uj cannot be read or holds garbage (root-only since
    *     CVE-2020-8694); the caller falls back to the model for that interval
    */
   public Delta read() throws IOException {
     long[] now = new long[zones.size()];
-    for (int i = 0; i < now.length; i++) {
-      now[i] = SmallFiles.readLong(zones.get(i).dir().resolve("energy_uj"));
+    try {
+      for (int i = 0; i < now.length; i++) {
+        now[i] = SmallFiles.readLong(zones.get(i).dir().resolve("energy_uj"));
+      }
+    } catch (IOException e) {
+      // The caller models the failed interval; a delta from the old baseline would span it too
+      // and count it twice. The next good read only takes a new baseline.
+      primed = false;
+      throw e;
     }
     Delta delta = null;
     if (primed) {

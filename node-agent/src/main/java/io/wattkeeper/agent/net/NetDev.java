@@ -2,6 +2,7 @@ package io.wattkeeper.agent.net;
 
 import io.wattkeeper.agent.host.SmallFiles;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -10,6 +11,21 @@ import java.nio.file.Path;
  */
 public final class NetDev {
   private NetDev() {}
+
+  /**
+   * True when {@code pid} is in the host's network namespace (that of PID 1): a hostNetwork pod,
+   * whose net/dev counts the whole node's traffic. False when either link cannot be read (then
+   * nothing is known, and the pod's counters are used as before).
+   */
+  public static boolean inHostNamespace(Path procDir, int pid) {
+    try {
+      Path own = Files.readSymbolicLink(procDir.resolve(pid + "/ns/net"));
+      Path host = Files.readSymbolicLink(procDir.resolve("1/ns/net"));
+      return own.equals(host);
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
+  }
 
   /** Total bytes received on all non-loopback interfaces of the namespace of {@code pid}. */
   public static long receiveBytes(Path procDir, int pid) throws IOException {

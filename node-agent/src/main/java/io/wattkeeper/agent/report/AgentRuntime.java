@@ -180,7 +180,14 @@ public class AgentRuntime {
       try {
         if (writer != null) {
           NodeEnergyReport current = writer.getOrCreate();
-          caps.apply(ReportWriter.desiredCaps(current), gpuMeter.sample());
+          // The GPUs as the sampler last saw them: sampling here would move NVML's per-process
+          // window and take utilisation samples from the sampler's next interval.
+          LastInterval seen = sampler.last();
+          if (seen != null) {
+            caps.apply(
+                ReportWriter.desiredCaps(current),
+                seen.gpus().stream().map(GpuReading::sample).toList());
+          }
           writer.writeStatus(
               current,
               r ->

@@ -51,9 +51,13 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
         || pod.getMetadata().getUid() == null) {
       return Optional.empty();
     }
+    // A static pod runs under its config hash (cgroup, PodResources); the API shows a mirror pod
+    // with its own UID and the hash in this annotation.
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    String mirrorOf = annotations == null ? null : annotations.get("kubernetes.io/config.mirror");
     return Optional.of(
         new PodMeta(
-            pod.getMetadata().getUid(),
+            mirrorOf != null && !mirrorOf.isBlank() ? mirrorOf : pod.getMetadata().getUid(),
             pod.getMetadata().getNamespace(),
             pod.getMetadata().getName(),
             cpuRequests(pod.getSpec().getContainers())));

@@ -120,8 +120,11 @@ public final class NodeSampler {
     for (PodCgroup pod : pods) {
       running.add(pod.uid());
       try {
-        cpuNanos.put(pod.uid(), reader.get().cpuUsageNanos(pod));
-        memory.put(pod.uid(), reader.get().memoryBytes(pod));
+        // Read both before keeping either: a pod deleted between the two reads is skipped whole.
+        long nanos = reader.get().cpuUsageNanos(pod);
+        long bytes = reader.get().memoryBytes(pod);
+        cpuNanos.put(pod.uid(), nanos);
+        memory.put(pod.uid(), bytes);
       } catch (IOException e) {
         unreadable++;
         if (unreadable == 1) {
@@ -307,6 +310,9 @@ public final class NodeSampler {
       pid = found.getAsInt();
       podPids.put(pod.uid(), pid);
     }
+    if (NetDev.inHostNamespace(procDir, pid)) {
+      return Optional.empty(); // hostNetwork: the node's traffic, not the pod's; reported unknown
+    }
     try {
       return Optional.of(NetDev.receiveBytes(procDir, pid));
     } catch (IOException e) {
@@ -324,6 +330,9 @@ public final class NodeSampler {
     for (GpuSample g : gpus) {
       if (!Double.isNaN(g.energyCounterJoules())) {
         lastGpuCounter.put(g.uuid(), g.energyCounterJoules());
+      } else {
+        // This interval was power x time: a delta from the old baseline would count it again.
+        lastGpuCounter.remove(g.uuid());
       }
     }
   }

@@ -82,15 +82,16 @@ public final class StatusBuilder {
           .setTotalWatts(round(last.cpuWatts() + last.memoryWatts() + last.gpuWatts()));
     }
     s.setNode(node);
-    s.setSystem(
-        new Remainder()
-            .setCpuJoules(round(st.systemCpuJoules))
-            .setMemoryJoules(round(st.systemMemoryJoules))
-            .setGpuJoules(round(st.systemGpuJoules)));
-
+    // Pods never named by the API server (not listed) count as system, so pods + system = node.
+    double unnamedCpu = 0;
+    double unnamedMemory = 0;
+    double unnamedGpu = 0;
     List<PodEnergy> pods = new ArrayList<>();
     for (PodCounters c : ledger.pods()) {
       if (c.name == null) {
+        unnamedCpu += c.cpuJoules;
+        unnamedMemory += c.memoryJoules;
+        unnamedGpu += c.gpuJoules;
         continue;
       }
       PodEnergy p =
@@ -108,7 +109,7 @@ public final class StatusBuilder {
             .setMemoryWatts(round(r.memoryWatts()))
             .setGpuWatts(round(r.gpuWatts()))
             .setCpuCores(round(r.cpuCores()))
-            .setGpuUtilizationPercent(round(r.gpuUtilizationPercent()));
+            .setGpuUtilizationPercent(nanToNull(r.gpuUtilizationPercent()));
         if (!Double.isNaN(r.networkReceiveBytesPerSecond())) {
           p.setNetworkReceiveBytesPerSecond(round(r.networkReceiveBytesPerSecond()));
         }
@@ -123,6 +124,11 @@ public final class StatusBuilder {
     }
     pods.sort(Comparator.comparing(PodEnergy::getNamespace).thenComparing(PodEnergy::getName));
     s.setPods(pods);
+    s.setSystem(
+        new Remainder()
+            .setCpuJoules(round(st.systemCpuJoules + unnamedCpu))
+            .setMemoryJoules(round(st.systemMemoryJoules + unnamedMemory))
+            .setGpuJoules(round(st.systemGpuJoules + unnamedGpu)));
     s.setPodCount(pods.size());
 
     List<Gpu> gpus = new ArrayList<>();

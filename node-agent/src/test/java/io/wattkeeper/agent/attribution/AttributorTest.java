@@ -126,6 +126,22 @@ class AttributorTest {
   }
 
   @Test
+  void unknownDeviceUtilisationStaysUnknownNotZero() {
+    // 0 % would read as idle to the operator; an unknown figure must stay unknown.
+    GpuInterval held = new GpuInterval("GPU-1", 300, Double.NaN, "holder", Map.of());
+    Map<String, Double> unknown = new HashMap<>();
+    unknown.put("a", Double.NaN);
+    GpuInterval shared = new GpuInterval("GPU-2", 100, Double.NaN, null, unknown);
+    IntervalAttribution r =
+        new Attributor(IdlePolicy.None)
+            .attribute(new IntervalInput(0, 0, 0, 0, 4, 1, List.of(), List.of(held, shared)));
+    assertThat(r.pods().get("holder").gpuJoules()).isCloseTo(300, within(EPS));
+    assertThat(r.pods().get("holder").gpuUtilizationPercent()).isNaN();
+    assertThat(r.pods().get("a").gpuJoules()).isCloseTo(100, within(EPS));
+    assertThat(r.pods().get("a").gpuUtilizationPercent()).isNaN();
+  }
+
+  @Test
   void gpuWithNobodyOnItIsSystem() {
     IntervalAttribution r =
         new Attributor(IdlePolicy.ProportionalToRequests)

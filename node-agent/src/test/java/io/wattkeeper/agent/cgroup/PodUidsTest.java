@@ -27,6 +27,23 @@ class PodUidsTest {
   }
 
   @Test
+  void staticPodsAreNamedByTheirConfigHash() {
+    // kubelet names a static pod's cgroup by its 32-hex config hash, not a UUID.
+    String hash = "6f9c5b1e8d7a4c3b2a1f0e9d8c7b6a5f";
+    assertThat(
+            PodUids.fromCgroupPath(
+                "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod"
+                    + hash
+                    + ".slice/cri-containerd-"
+                    + "ab".repeat(32)
+                    + ".scope"))
+        .contains(hash);
+    assertThat(PodUids.fromCgroupPath("/kubepods/burstable/pod" + hash + "/" + "c".repeat(64)))
+        .contains(hash);
+    assertThat(PodUids.fromCgroupPath("/kubepods/pod" + hash + "ff")).isEmpty();
+  }
+
+  @Test
   void notAPod() {
     assertThat(PodUids.fromCgroupPath("/system.slice/kubelet.service")).isEmpty();
     assertThat(PodUids.fromCgroupPath("/kubepods/podnot-a-uid")).isEmpty();

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.wattkeeper.agent.testing.HostFixture;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PowerModelTest {
   static final CpuTdpTable TABLE = CpuTdpTable.builtIn();
@@ -87,6 +90,28 @@ class PowerModelTest {
         new PowerModelResolver(TABLE)
             .resolve(new CpuInfo("AMD EPYC 9R94 Processor", 8, 1, true, 0), ModelOverrides.NONE);
     assertThat(genoa.name()).isEqualTo("ccf-vcpu");
+  }
+
+  @Test
+  void aVmIsChargedPerVcpuNotTheWholeChipsTdp(@TempDir Path tmp) throws IOException {
+    // A 2-vCPU VM on a 300 W TDP Xeon: the hypervisor flag says it has a slice of the chip.
+    HostFixture f =
+        new HostFixture(tmp).machine("Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz", 2, true);
+    CpuInfo vm = CpuInfo.read(f.proc());
+    assertThat(vm.virtualized()).isTrue();
+    PowerModel m = new PowerModelResolver(TABLE).resolve(vm, ModelOverrides.NONE);
+    assertThat(m.name()).isEqualTo("ccf-vcpu");
+    assertThat(m.cpuIdleWatts()).isCloseTo(0.74 * 2, within(1e-9));
+    assertThat(m.cpuMaxWatts()).isCloseTo(3.5 * 2, within(1e-9));
+    assertThat(m.source()).contains("virtual machine").contains("2 vCPUs");
+
+    // The same model on bare metal keeps the TDP model.
+    HostFixture metal =
+        new HostFixture(tmp.resolve("metal"))
+            .machine("Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz", 2, false);
+    PowerModel t =
+        new PowerModelResolver(TABLE).resolve(CpuInfo.read(metal.proc()), ModelOverrides.NONE);
+    assertThat(t.name()).isEqualTo("tdp-linear");
   }
 
   @Test

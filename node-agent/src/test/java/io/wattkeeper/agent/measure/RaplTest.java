@@ -53,6 +53,32 @@ class RaplTest {
   }
 
   @Test
+  void amdDieZonesMirroringOneSocketCounterAreCountedOnce() throws IOException {
+    // Zen 1/2 (e.g. Threadripper 1950X): one zone per die, all mirroring the socket's counter.
+    HostFixture f =
+        new HostFixture(tmp)
+            .raplZone("intel-rapl:0", "package-0-die-0", 5_000_000, INTEL_RANGE)
+            .raplZone("intel-rapl:1", "package-0-die-1", 5_000_000, INTEL_RANGE);
+    RaplDiscovery.Result found = RaplDiscovery.discover(f.powercap());
+    assertThat(found.zones()).extracting(RaplZone::id).containsExactly("intel-rapl:0");
+    assertThat(found.warnings()).anySatisfy(w -> assertThat(w).contains("package-0-die-1"));
+    RaplMeter meter = new RaplMeter(found.zones());
+    meter.read();
+    f.raplEnergy("intel-rapl:0", "73000000").raplEnergy("intel-rapl:1", "73000000");
+    assertThat(meter.read().packageJoules()).isCloseTo(68.0, within(1e-9));
+  }
+
+  @Test
+  void dieZonesWithTheirOwnCountersAreAllCounted() throws IOException {
+    // Intel multi-die packages (Cascade Lake-AP): each die has its own counter.
+    HostFixture f =
+        new HostFixture(tmp)
+            .raplZone("intel-rapl:0", "package-0-die-0", 5_000_000, INTEL_RANGE)
+            .raplZone("intel-rapl:1", "package-0-die-1", 7_000_000, INTEL_RANGE);
+    assertThat(RaplDiscovery.discover(f.powercap()).zones()).hasSize(2);
+  }
+
+  @Test
   void wrapIsHandledPerZone() throws IOException {
     HostFixture f =
         new HostFixture(tmp)
@@ -134,16 +160,24 @@ class RaplTest {
   }
 
   @Test
-  void garbageMidRunFallsBackForThatIntervalOnly() {
+  void garbageMidRunFallsBackAndNeverCountsTheFailedIntervalTwice() {
     HostFixture f = twoSockets();
     NodePowerMeter meter = new NodePowerMeter(RaplDiscovery.discover(f.powercap()), MODEL, 1);
     f.raplEnergy("intel-rapl:0", "not-a-number");
     NodeEnergy e = meter.sample(1, 0);
     assertThat(e.cpuSource()).isEqualTo("model");
     assertThat(meter.lastWarning()).contains("RAPL read failed").contains("not a number");
+    // The next RAPL delta would span the failed interval too, which the model already charged:
+    // that read only takes a new baseline, and the interval is modelled.
     f.raplEnergy("intel-rapl:0", "2000000");
     NodeEnergy next = meter.sample(1, 0);
-    assertThat(next.cpuSource()).isEqualTo("rapl");
+    assertThat(next.cpuSource()).isEqualTo("model");
+    assertThat(next.cpuJoules()).isCloseTo(10, within(1e-9));
+    assertThat(meter.lastWarning()).contains("new RAPL baseline");
+    f.raplEnergy("intel-rapl:0", "5000000");
+    NodeEnergy third = meter.sample(1, 0);
+    assertThat(third.cpuSource()).isEqualTo("rapl");
+    assertThat(third.cpuJoules()).isCloseTo(3, within(1e-9)); // from the new baseline only
     assertThat(meter.lastWarning()).isNull();
   }
 }

@@ -159,6 +159,60 @@ class NodeSamplerTest {
     assertThat(r.system().gpuJoules()).isCloseTo(90, within(1e-9));
   }
 
+  @Test
+  void podWhoseMemoryVanishesMidSampleIsSkippedNotFatal() throws IOException {
+    HostFixture f = new HostFixture(tmp).machine("Mystery CPU", 4, true).cgroups(true, true);
+    f.pod(A, "guaranteed", 0, 1_000_000_000L, 201);
+    f.pod(B, "burstable", 0, 3_000_000_000L, 202);
+    NodeSampler s = sampler(f, new FakeGpuMeter(), GpuAllocations.NONE, IdlePolicy.None);
+    s.sample();
+    clock.advance(Duration.ofSeconds(10));
+    f.procStat(1000 + 2000, 9000 + 2000);
+    f.podCpu(A, "guaranteed", 5_000_000);
+    f.podCpu(B, "burstable", 10_000_000);
+    // B is being deleted: its cpu.stat is still there, its memory.current no longer reads.
+    HostFixture.makeUnreadable(
+        f.cpuBase().resolve(f.podPath(B, "burstable")).resolve("memory.current"));
+    IntervalAttribution r = s.sample();
+    assertThat(r).isNotNull();
+    assertThat(r.pods()).containsKey(A).doesNotContainKey(B);
+    assertThat(r.pods().get(A).cpuJoules()).isPositive();
+  }
+
+  @Test
+  void gpuCounterMissingOnceDoesNotCountThatIntervalTwice() throws IOException {
+    HostFixture f = new HostFixture(tmp).machine("Mystery CPU", 2, true);
+    FakeGpuMeter gpu = new FakeGpuMeter();
+    gpu.watts = 70;
+    NodeSampler s = sampler(f, gpu, GpuAllocations.NONE, IdlePolicy.None);
+    s.sample(); // counter baseline 1000 J
+    clock.advance(Duration.ofSeconds(2));
+    gpu.energyJoules = Double.NaN; // one failed counter read: power x time
+    assertThat(s.sample().system().gpuJoules()).isCloseTo(140, within(1e-9));
+    clock.advance(Duration.ofSeconds(2));
+    gpu.energyJoules = 1000 + 280; // the counter is back; its delta spans both intervals
+    assertThat(s.sample().system().gpuJoules()).isCloseTo(140, within(1e-9));
+    clock.advance(Duration.ofSeconds(2));
+    gpu.energyJoules = 1000 + 280 + 150;
+    assertThat(s.sample().system().gpuJoules()).isCloseTo(150, within(1e-9));
+  }
+
+  @Test
+  void hostNetworkPodsGetNoNetworkRateRatherThanTheNodes() throws IOException {
+    HostFixture f = new HostFixture(tmp).machine("Mystery CPU", 4, true).cgroups(true, true);
+    f.netNamespace(1, 4026531840L);
+    f.pod(A, "guaranteed", 0, 1, 201).netDev(201, 1000, 0).netNamespace(201, 4026531840L);
+    f.pod(B, "burstable", 0, 1, 202).netDev(202, 1000, 0).netNamespace(202, 4026532001L);
+    NodeSampler s = sampler(f, new FakeGpuMeter(), GpuAllocations.NONE, IdlePolicy.None);
+    s.sample();
+    clock.advance(Duration.ofSeconds(10));
+    f.netDev(201, 1000 + 90_000, 0).netDev(202, 1000 + 10_000, 0);
+    s.sample();
+    // A shares the host's network namespace: its net/dev is the node's traffic, not its own.
+    assertThat(s.last().pods().get(A).networkReceiveBytesPerSecond()).isNaN();
+    assertThat(s.last().pods().get(B).networkReceiveBytesPerSecond()).isCloseTo(1000, within(1e-9));
+  }
+
   static void deleteTree(Path dir) throws IOException {
     try (var walk = java.nio.file.Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {

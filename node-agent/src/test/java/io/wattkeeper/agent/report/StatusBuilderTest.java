@@ -76,7 +76,12 @@ class StatusBuilderTest {
     assertThat(s.getAgent().getSequence()).isEqualTo(1);
     assertThat(s.getModel().getSource()).isEqualTo("CCF AWS average");
     assertThat(s.getNode().getTotalWatts()).isEqualTo(7.0 + 0.5 + 30.0);
-    assertThat(s.getSystem().getCpuJoules()).isEqualTo(3.0);
+    // The unnamed pod is not listed: its joules go to system, so pods + system = node.
+    assertThat(s.getSystem().getCpuJoules()).isEqualTo(3.0 + 2.0);
+    assertThat(
+            s.getPods().stream().mapToDouble(PodEnergy::getCpuJoules).sum()
+                + s.getSystem().getCpuJoules())
+        .isEqualTo(s.getNode().getCpuJoules());
     assertThat(s.getGpus())
         .singleElement()
         .satisfies(
@@ -87,6 +92,32 @@ class StatusBuilderTest {
             });
     assertThat(s.getSources().getSummary()).isEqualTo("model/nvml");
     assertThat(s.getWarnings()).containsExactly("w");
+  }
+
+  @Test
+  void unknownGpuUtilisationIsLeftUnsetNotZero() {
+    EnergyLedger ledger = EnergyLedger.newEpoch(clock, "n");
+    ledger.add(
+        new IntervalAttribution(
+            Map.of("a", new Shares(1, 1, 1, Double.NaN)), Shares.ZERO, Map.of()),
+        Set.of("a"));
+    ledger.name("a", "ml", "infer");
+    LastInterval last =
+        new LastInterval(
+            clock.instant(),
+            new NodeEnergy(5, 50, 10, 5, "rapl", "rapl"),
+            0,
+            Map.of("a", new PodRates(1, 0.1, 30, 0.5, Double.NaN, Double.NaN, List.of("GPU-1"))),
+            List.of());
+    NodeEnergyReportStatus s =
+        StatusBuilder.build(facts("rapl"), ledger, last, Map.of(), List.of(), clock.instant());
+    assertThat(s.getPods())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getGpuWatts()).isEqualTo(30.0);
+              assertThat(p.getGpuUtilizationPercent()).isNull();
+            });
   }
 
   @Test
@@ -136,6 +167,15 @@ class StatusBuilderTest {
         .hasValueSatisfying(m -> assertThat(m.cpuRequestCores()).isEqualTo(1.75));
     assertThat(KubernetesPodDirectory.toMeta(other, "node-a")).isEmpty();
     assertThat(KubernetesPodDirectory.toMeta(unscheduled, "node-a")).isEmpty();
+    // A static pod's mirror: its cgroup carries the config hash, not the API UID.
+    Pod mirror =
+        new PodBuilder(mine)
+            .editMetadata()
+            .addToAnnotations("kubernetes.io/config.mirror", "6f9c5b1e8d7a4c3b2a1f0e9d8c7b6a5f")
+            .endMetadata()
+            .build();
+    assertThat(KubernetesPodDirectory.toMeta(mirror, "node-a"))
+        .hasValueSatisfying(m -> assertThat(m.uid()).isEqualTo("6f9c5b1e8d7a4c3b2a1f0e9d8c7b6a5f"));
   }
 
   @Test

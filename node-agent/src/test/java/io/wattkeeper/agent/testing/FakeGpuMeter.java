@@ -14,6 +14,8 @@ public class FakeGpuMeter implements GpuMeter {
   public static final String UUID = "GPU-11111111-2222-3333-4444-555555555555";
 
   public final List<String> calls = new CopyOnWriteArrayList<>();
+  public final java.util.concurrent.atomic.AtomicInteger sampleCalls =
+      new java.util.concurrent.atomic.AtomicInteger();
   public volatile boolean refuse;
   public volatile double limit = 300;
   public volatile double energyJoules = 1000;
@@ -27,6 +29,7 @@ public class FakeGpuMeter implements GpuMeter {
 
   @Override
   public List<GpuSample> sample() {
+    sampleCalls.incrementAndGet();
     return List.of(
         new GpuSample(UUID, "Fake H100", watts, energyJoules, 0, limit, 300, 100, 400, processes));
   }

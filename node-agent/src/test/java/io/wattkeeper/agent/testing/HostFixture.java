@@ -119,6 +119,19 @@ public final class HostFixture {
     return this;
   }
 
+  /** /proc/&lt;pid&gt;/ns/net as the kernel shows it: a symlink to "net:[inode]". */
+  public HostFixture netNamespace(int pid, long inode) {
+    Path link = proc().resolve(pid + "/ns/net");
+    try {
+      Files.createDirectories(link.getParent());
+      Files.deleteIfExists(link);
+      Files.createSymbolicLink(link, Path.of("net:[" + inode + "]"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
   /** Chooses the cgroup layout; call before adding pods. */
   public HostFixture cgroups(boolean v2, boolean systemd) {
     this.v2 = v2;

@@ -76,8 +76,11 @@ public class PodSampleStore {
 
   static PodSample sample(PodEnergy p, Instant at, Duration interval) {
     Double gpu = p.getGpuUtilizationPercent();
-    // A pod without GPUs uses none; a pod with GPUs and no utilisation figure is unknown.
-    if (gpu == null && (p.getGpus() == null || p.getGpus().isEmpty())) {
+    // A pod without GPUs uses none; a pod holding a GPU, or drawing GPU power from a shared one,
+    // with no utilisation figure is unknown (the agent leaves the field unset when NVML gave none).
+    boolean holdsGpu = p.getGpus() != null && !p.getGpus().isEmpty();
+    boolean drawsGpuPower = p.getGpuWatts() != null && p.getGpuWatts() > 0;
+    if (gpu == null && !holdsGpu && !drawsGpuPower) {
       gpu = 0.0;
     }
     Double watts = null;

@@ -56,7 +56,7 @@ class PodSampleStoreTest {
             .setCpuCores(0.2)
             .setNetworkReceiveBytesPerSecond(1.0)
             .setCpuWatts(10.0)
-            .setGpuWatts(5.0);
+            .setMemoryWatts(5.0);
     store.ingest(report(t, 15, p));
     store.ingest(report(t, 15, p));
     store.ingest(report(t.minusSeconds(30), 15, p));
@@ -79,6 +79,17 @@ class PodSampleStoreTest {
     store.ingest(report(clock.instant(), null, p));
     assertThat(store.samples("u2").get(0).gpuUtilizationPercent()).isNull();
     assertThat(store.samples("u2").get(0).interval()).isEqualTo(Duration.ofSeconds(30));
+    // A pod on a shared GPU (no exclusive UUID) that draws GPU power: unknown too, not zero.
+    store.ingest(
+        report(
+            clock.instant(),
+            30,
+            new PodEnergy()
+                .setUid("u4")
+                .setGpuWatts(3.0)
+                .setCpuCores(0.0)
+                .setNetworkReceiveBytesPerSecond(0.0)));
+    assertThat(store.samples("u4").get(0).gpuUtilizationPercent()).isNull();
     NodeEnergyReport bad = report(clock.instant(), 30, new PodEnergy().setUid("u3"));
     bad.getStatus().setTimestamp("yesterday");
     store.ingest(bad);

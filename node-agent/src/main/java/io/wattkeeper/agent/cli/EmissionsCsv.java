@@ -1,5 +1,6 @@
 package io.wattkeeper.agent.cli;
 
+import io.wattkeeper.api.codecarbon.EmissionsCsvColumns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,46 +15,7 @@ import java.util.List;
  * CodeCarbon read it. A file with another header is kept as emissions.csv.bak, as CodeCarbon does.
  */
 public final class EmissionsCsv {
-  public static final List<String> HEADER =
-      List.of(
-          "timestamp",
-          "project_name",
-          "run_id",
-          "experiment_id",
-          "duration",
-          "emissions",
-          "emissions_rate",
-          "cpu_power",
-          "gpu_power",
-          "ram_power",
-          "cpu_energy",
-          "gpu_energy",
-          "ram_energy",
-          "energy_consumed",
-          "water_consumed",
-          "country_name",
-          "country_iso_code",
-          "region",
-          "cloud_provider",
-          "cloud_region",
-          "os",
-          "python_version",
-          "codecarbon_version",
-          "cpu_count",
-          "cpu_model",
-          "gpu_count",
-          "gpu_model",
-          "longitude",
-          "latitude",
-          "ram_total_size",
-          "tracking_mode",
-          "cpu_utilization_percent",
-          "gpu_utilization_percent",
-          "ram_utilization_percent",
-          "ram_used_gb",
-          "on_cloud",
-          "pue",
-          "wue");
+  public static final List<String> HEADER = EmissionsCsvColumns.HEADER;
 
   private EmissionsCsv() {}
 

@@ -1,5 +1,6 @@
 package io.wattkeeper.operator.export;
 
+import io.wattkeeper.api.codecarbon.EmissionsCsvColumns;
 import io.wattkeeper.operator.ledger.UsageSnapshot;
 import io.wattkeeper.operator.ledger.UsageTotals;
 import java.time.Duration;
@@ -16,46 +17,7 @@ import java.util.Locale;
  */
 public final class CodeCarbonCsv {
 
-  public static final List<String> HEADER =
-      List.of(
-          "timestamp",
-          "project_name",
-          "run_id",
-          "experiment_id",
-          "duration",
-          "emissions",
-          "emissions_rate",
-          "cpu_power",
-          "gpu_power",
-          "ram_power",
-          "cpu_energy",
-          "gpu_energy",
-          "ram_energy",
-          "energy_consumed",
-          "water_consumed",
-          "country_name",
-          "country_iso_code",
-          "region",
-          "cloud_provider",
-          "cloud_region",
-          "os",
-          "python_version",
-          "codecarbon_version",
-          "cpu_count",
-          "cpu_model",
-          "gpu_count",
-          "gpu_model",
-          "longitude",
-          "latitude",
-          "ram_total_size",
-          "tracking_mode",
-          "cpu_utilization_percent",
-          "gpu_utilization_percent",
-          "ram_utilization_percent",
-          "ram_used_gb",
-          "on_cloud",
-          "pue",
-          "wue");
+  public static final List<String> HEADER = EmissionsCsvColumns.HEADER;
 
   /** Extra columns, only when asked for: they break CodeCarbon's strict header check. */
   public static final List<String> EXTENDED = List.of("measured_fraction", "node", "pod");

@@ -51,4 +51,15 @@ public final class EmissionsCsvColumns {
           "wue");
 
   private EmissionsCsvColumns() {}
+
+  /** One CSV field: quoted when it holds a comma, quote or newline; null is empty. */
+  public static String escape(String v) {
+    if (v == null) {
+      return "";
+    }
+    if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
+      return "\"" + v.replace("\"", "\"\"") + "\"";
+    }
+    return v;
+  }
 }

@@ -1,5 +1,7 @@
 package io.wattkeeper.agent.cli;
 
+import static io.wattkeeper.api.codecarbon.EmissionsCsvColumns.escape;
+
 import io.wattkeeper.api.codecarbon.EmissionsCsvColumns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,15 +50,5 @@ public final class EmissionsCsv {
     Files.writeString(
         file, out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     return file;
-  }
-
-  static String escape(String v) {
-    if (v == null) {
-      return "";
-    }
-    if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
-      return "\"" + v.replace("\"", "\"\"") + "\"";
-    }
-    return v;
   }
 }

@@ -56,7 +56,7 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
   private final ActionsStatusWriter statusWriter;
   private final PodSampleStore store;
   private final IdleConfig idleConfig;
-  private final io.wattkeeper.operator.idle.KubeEvents events;
+  private final io.wattkeeper.operator.events.KubeEvents events;
   private final EnforceConfig enforceConfig;
 
   private InformerEventSource<NodeEnergyReport, EnergyBudget> reports;
@@ -70,7 +70,7 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
       PodSampleStore store,
       IdleConfig idleConfig,
       EnforceConfig enforceConfig,
-      io.wattkeeper.operator.idle.KubeEvents events) {
+      io.wattkeeper.operator.events.KubeEvents events) {
     this.idle = idle;
     this.enforcement = enforcement;
     this.statusWriter = statusWriter;

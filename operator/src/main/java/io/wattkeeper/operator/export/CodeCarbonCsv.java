@@ -1,5 +1,7 @@
 package io.wattkeeper.operator.export;
 
+import static io.wattkeeper.api.codecarbon.EmissionsCsvColumns.escape;
+
 import io.wattkeeper.api.codecarbon.EmissionsCsvColumns;
 import io.wattkeeper.operator.ledger.UsageSnapshot;
 import io.wattkeeper.operator.ledger.UsageTotals;
@@ -96,15 +98,5 @@ public final class CodeCarbonCsv {
       b.append(escape(row[i]));
     }
     return b.toString();
-  }
-
-  static String escape(String v) {
-    if (v == null) {
-      return "";
-    }
-    if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
-      return "\"" + v.replace("\"", "\"\"") + "\"";
-    }
-    return v;
   }
 }

@@ -9,6 +9,7 @@ import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.IdleStatus;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.SleepingWorkload;
 import io.wattkeeper.api.validation.BudgetPolicy.IdlePolicy;
 import io.wattkeeper.api.validation.Selectors;
+import io.wattkeeper.operator.events.KubeEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;

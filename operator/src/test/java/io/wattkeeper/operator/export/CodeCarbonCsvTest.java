@@ -47,8 +47,10 @@ class CodeCarbonCsvTest {
     assertThat(row[14]).isEmpty(); // water: unknown, not zero
     assertThat(row[16]).isEqualTo("DE");
     assertThat(row[36]).isEqualTo("1.2");
-    assertThat(CodeCarbonCsv.escape("trainer,v2")).isEqualTo("\"trainer,v2\"");
-    assertThat(CodeCarbonCsv.escape("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
+    assertThat(io.wattkeeper.api.codecarbon.EmissionsCsvColumns.escape("trainer,v2"))
+        .isEqualTo("\"trainer,v2\"");
+    assertThat(io.wattkeeper.api.codecarbon.EmissionsCsvColumns.escape("say \"hi\""))
+        .isEqualTo("\"say \"\"hi\"\"\"");
     assertThat(CodeCarbonCsv.write(s, false).split("\n")[1].split(",", -1)).hasSize(38);
   }
 }

@@ -1,4 +1,4 @@
-package io.wattkeeper.operator.idle;
+package io.wattkeeper.operator.events;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -9,12 +9,15 @@ import java.time.Clock;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** Writes Kubernetes Events (core/v1) on workloads and budgets. */
+/**
+ * Writes Kubernetes Events (core/v1) on workloads and budgets: the one Event writer of the
+ * operator. An Event is a notification, never a precondition of an action: a failure is logged.
+ */
 @ApplicationScoped
 public class KubeEvents {
 
   private static final Logger LOG = Logger.getLogger(KubeEvents.class);
-  static final String COMPONENT = "wattkeeper-operator";
+  public static final String COMPONENT = "wattkeeper-operator";
 
   private final KubernetesClient client;
   private final Clock clock;
@@ -32,8 +35,9 @@ public class KubeEvents {
     record(on, "Warning", reason, message);
   }
 
-  private void record(HasMetadata on, String type, String reason, String message) {
-    String now = clock.instant().toString();
+  public void record(HasMetadata on, String type, String reason, String message) {
+    // metav1.Time is RFC 3339 with whole seconds.
+    String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     String name =
         on.getMetadata().getName()
             + "."

@@ -65,7 +65,10 @@ public final class AgentRssBenchmark {
     Path root = Files.createTempDirectory("agent-rss");
     SampleBenchmark.fixture(root, uids);
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // -Dbench.java=/path/to/java runs the agent on another JDK than the benchmark's.
+    cmd.add(
+        System.getProperty(
+            "bench.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(flags);
     cmd.addAll(
         List.of(
@@ -104,6 +107,20 @@ public final class AgentRssBenchmark {
         seconds,
         (cpuEnd - cpuAtWarm) / 100.0,
         (cpuEnd - cpuAtWarm) / 100.0 / (seconds - 20) * 100);
+    if (Boolean.getBoolean("bench.nmt")) {
+      new ProcessBuilder("jcmd", Long.toString(pid), "VM.native_memory", "summary")
+          .inheritIO()
+          .start()
+          .waitFor();
+    }
+    if (Boolean.getBoolean("bench.histogram")) {
+      new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram")
+          .redirectErrorStream(true)
+          .redirectOutput(root.resolve("histogram.txt").toFile())
+          .start()
+          .waitFor();
+      System.out.println("histogram: " + root.resolve("histogram.txt"));
+    }
     agent.destroy();
     agent.waitFor();
     server.after();

@@ -49,6 +49,25 @@ public interface AgentConfig {
   @WithDefault("true")
   boolean podFieldSelector();
 
+  Api api();
+
+  /** How to reach the API server. */
+  interface Api {
+    /**
+     * API server URL; unset: the in-cluster service (KUBERNETES_SERVICE_HOST/PORT). Out of a
+     * cluster, run {@code kubectl proxy} and set http://127.0.0.1:8001.
+     */
+    Optional<String> serverUrl();
+
+    /** Bearer token file, re-read every minute; no file: no token sent. */
+    @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/token")
+    String tokenFile();
+
+    /** CA bundle (PEM) for an https server; absent: the JDK's trust store. */
+    @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt")
+    String caFile();
+  }
+
   /** Grid zone for measure (ISO 3166 alpha-2 country or cloud region). */
   Optional<String> zone();
 

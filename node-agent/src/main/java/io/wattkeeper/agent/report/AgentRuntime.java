@@ -1,6 +1,5 @@
 package io.wattkeeper.agent.report;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -10,6 +9,8 @@ import io.wattkeeper.agent.cgroup.PodCgroupScanner;
 import io.wattkeeper.agent.config.AgentConfig;
 import io.wattkeeper.agent.gpu.GpuMeter;
 import io.wattkeeper.agent.host.HostPaths;
+import io.wattkeeper.agent.kube.KubeApi;
+import io.wattkeeper.agent.kube.KubeEndpoint;
 import io.wattkeeper.agent.measure.CpuInfo;
 import io.wattkeeper.agent.measure.CpuTdpTable;
 import io.wattkeeper.agent.measure.ModelOverrides;
@@ -20,13 +21,12 @@ import io.wattkeeper.agent.measure.RaplDiscovery;
 import io.wattkeeper.agent.podresources.GpuAllocations;
 import io.wattkeeper.agent.proc.ProcessTable;
 import io.wattkeeper.agent.state.StateStore;
-import io.wattkeeper.api.v1alpha1.NodeEnergyReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,7 +46,6 @@ public class AgentRuntime {
   @Inject Clock clock;
   @Inject GpuMeter gpuMeter;
   @Inject GpuAllocations allocations;
-  @Inject Instance<KubernetesClient> client;
   @Inject Event<SampleCompleted> sampled;
 
   private final Warnings warnings = new Warnings();
@@ -54,6 +53,7 @@ public class AgentRuntime {
   private StateStore store;
   private ReportWriter writer;
   private KubernetesPodDirectory directory;
+  private KubeApi api;
   private GpuCapApplier caps;
   private StatusBuilder.AgentFacts facts;
   private volatile Instant lastSampleAt;
@@ -90,14 +90,34 @@ public class AgentRuntime {
       warnings.standing(loaded.warning());
     }
     PodDirectory pods = PodDirectory.EMPTY;
-    if (config.kubernetesEnabled() && node != null) {
-      directory = new KubernetesPodDirectory(client.get(), node, config.podFieldSelector());
-      writer = new ReportWriter(client.get(), node);
+    Optional<KubeEndpoint> endpoint = Optional.empty();
+    if (config.kubernetesEnabled()) {
+      endpoint =
+          KubeEndpoint.resolve(
+              config.api().serverUrl(),
+              Path.of(config.api().tokenFile()),
+              Path.of(config.api().caFile()),
+              System.getenv());
+    }
+    if (endpoint.isPresent() && node != null) {
+      if ("https".equals(endpoint.get().server().getScheme())
+          && !Files.isReadable(endpoint.get().caFile())) {
+        warnings.standing(
+            "no CA bundle at " + endpoint.get().caFile() + ": API server checked against JDK CAs");
+      }
+      api = new KubeApi(endpoint.get(), clock);
+      directory = new KubernetesPodDirectory(api, node, config.podFieldSelector());
+      writer = new ReportWriter(api, node);
       pods = directory;
     } else {
       LOG.warnf(
-          "no NodeEnergyReport will be written (kubernetes-enabled=%s, node name %s)",
-          config.kubernetesEnabled(), node == null ? "unset: set NODE_NAME" : node);
+          "no NodeEnergyReport will be written (kubernetes-enabled=%s, API server %s, node name"
+              + " %s)",
+          config.kubernetesEnabled(),
+          endpoint
+              .map(e -> e.server().toString())
+              .orElse("unknown: not in a cluster and" + " wattkeeper.agent.api.server-url unset"),
+          node == null ? "unset: set NODE_NAME" : node);
     }
     caps = new GpuCapApplier(gpuMeter, warnings);
     sampler =
@@ -140,6 +160,9 @@ public class AgentRuntime {
     if (directory != null) {
       directory.close();
     }
+    if (api != null) {
+      api.close();
+    }
     if (sampler != null) {
       synchronized (sampler) {
         saveState();
@@ -179,7 +202,13 @@ public class AgentRuntime {
     synchronized (sampler) {
       try {
         if (writer != null) {
-          NodeEnergyReport current = writer.getOrCreate();
+          ReportWriter.Report current = writer.getOrCreate();
+          if (current.specProblem() != null) {
+            warnings.add(current.specProblem());
+          }
+          if (directory != null && directory.lastError() != null) {
+            warnings.add(directory.lastError() + " (pod names may be stale)");
+          }
           // The GPUs as the sampler last saw them: sampling here would move NVML's per-process
           // window and take utilisation samples from the sampler's next interval.
           LastInterval seen = sampler.last();
@@ -190,7 +219,7 @@ public class AgentRuntime {
           }
           writer.writeStatus(
               current,
-              r ->
+              () ->
                   StatusBuilder.build(
                       facts,
                       sampler.ledger(),

@@ -1,82 +1,256 @@
 package io.wattkeeper.agent.report;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.math.BigDecimal;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.wattkeeper.agent.kube.CpuQuantity;
+import io.wattkeeper.agent.kube.KubeApi;
+import io.wattkeeper.agent.kube.KubeApiException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
 
 /**
- * This node's pods from a pod informer. The informer asks the API server for spec.nodeName=node
- * only, and the result is filtered again here, so a server that ignores field selectors cannot make
- * the agent report other nodes' pods. (The Fabric8 mock answers such a selector with nothing, so
- * tests turn the selector off and exercise the filter.)
+ * This node's pods, kept by list-then-watch on a thread of its own (an informer without the
+ * objects: only uid, names and CPU requests are kept). The API server is asked for
+ * spec.nodeName=node only, and the result is filtered again here, so a server that ignores field
+ * selectors cannot make the agent report other nodes' pods. (The Fabric8 mock answers such a
+ * selector with nothing, so tests turn the selector off and exercise the filter.)
+ *
+ * <p>A watch that ends is resumed from the last resourceVersion; one that is too old (410) or fails
+ * is followed by a fresh list, after a back-off of 1 s doubling to 30 s while failures last.
  */
 public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable {
-  private final String nodeName;
-  private final SharedIndexInformer<Pod> informer;
+  private static final Logger LOG = Logger.getLogger(KubernetesPodDirectory.class);
+  static final int WATCH_SECONDS = 300;
+  static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
-  public KubernetesPodDirectory(KubernetesClient client, String nodeName, boolean fieldSelector) {
+  private final KubeApi api;
+  private final String nodeName;
+  private final String selector;
+  private final Thread thread;
+  private final Map<String, PodMeta> pods = new HashMap<>();
+  private volatile Map<String, PodMeta> snapshot = Map.of();
+  private volatile boolean synced;
+  private volatile boolean stopped;
+  private volatile KubeApi.Watch current;
+  private volatile String lastError;
+  private String resourceVersion;
+
+  public KubernetesPodDirectory(KubeApi api, String nodeName, boolean fieldSelector) {
+    this.api = api;
     this.nodeName = nodeName;
-    var pods = client.pods().inAnyNamespace();
-    this.informer =
+    this.selector =
         fieldSelector
-            ? pods.withField("spec.nodeName", nodeName).runnableInformer(0)
-            : pods.runnableInformer(0);
-    informer.start();
+            ? "fieldSelector="
+                + URLEncoder.encode("spec.nodeName=" + nodeName, StandardCharsets.UTF_8)
+            : null;
+    this.thread = new Thread(this::run, "pod-watch");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   public boolean synced() {
-    return informer.hasSynced();
+    return synced;
+  }
+
+  /** Why the pod list is not current, or null. */
+  public String lastError() {
+    return lastError;
   }
 
   @Override
   public Map<String, PodMeta> byUid() {
-    Map<String, PodMeta> out = new HashMap<>();
-    for (Pod pod : informer.getStore().list()) {
-      Optional<PodMeta> meta = toMeta(pod, nodeName);
-      meta.ifPresent(m -> out.put(m.uid(), m));
-    }
-    return out;
+    return snapshot;
   }
 
-  static Optional<PodMeta> toMeta(Pod pod, String nodeName) {
-    if (pod.getSpec() == null
-        || !nodeName.equals(pod.getSpec().getNodeName())
-        || pod.getMetadata().getUid() == null) {
+  private void run() {
+    long backoffMs = 1000;
+    boolean relist = true;
+    while (!stopped) {
+      try {
+        if (relist) {
+          list();
+          relist = false;
+        }
+        relist = watchOnce();
+        lastError = null;
+        backoffMs = 1000;
+      } catch (KubeApiException | IllegalStateException e) {
+        if (stopped) {
+          return;
+        }
+        lastError = "pod list/watch failed: " + e.getMessage();
+        LOG.warnf("%s; retrying in %d ms", lastError, backoffMs);
+        relist = true;
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          return;
+        }
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+      }
+    }
+  }
+
+  private void list() {
+    Map<String, PodMeta> fresh = new HashMap<>();
+    String cont = null;
+    String version;
+    do {
+      StringBuilder q = new StringBuilder("/api/v1/pods?limit=500");
+      if (selector != null) {
+        q.append('&').append(selector);
+      }
+      if (cont != null) {
+        q.append("&continue=").append(URLEncoder.encode(cont, StandardCharsets.UTF_8));
+      }
+      JsonNode page = api.get(q.toString());
+      for (JsonNode pod : page.path("items")) {
+        toMeta(pod, nodeName).ifPresent(m -> fresh.put(m.uid(), m));
+      }
+      version = page.path("metadata").path("resourceVersion").asText(null);
+      cont = page.path("metadata").path("continue").asText("");
+      cont = cont.isEmpty() ? null : cont;
+    } while (cont != null);
+    synchronized (pods) {
+      pods.clear();
+      pods.putAll(fresh);
+      publish();
+    }
+    resourceVersion = version;
+    synced = true;
+  }
+
+  /** One watch stream; true when the next step must be a fresh list. */
+  private boolean watchOnce() {
+    StringBuilder q =
+        new StringBuilder("/api/v1/pods?watch=true&allowWatchBookmarks=true&timeoutSeconds=")
+            .append(WATCH_SECONDS);
+    if (resourceVersion != null) {
+      q.append("&resourceVersion=").append(resourceVersion);
+    }
+    if (selector != null) {
+      q.append('&').append(selector);
+    }
+    AtomicBoolean gone = new AtomicBoolean();
+    KubeApi.Watch watch =
+        api.watch(
+            q.toString(),
+            event -> {
+              boolean usable = apply(event);
+              gone.compareAndSet(false, !usable);
+              return usable;
+            });
+    current = watch;
+    if (stopped) {
+      watch.abort();
+    }
+    try {
+      // The server ends the stream after WATCH_SECONDS; a stream silent for longer is dead.
+      watch.ended().get(WATCH_SECONDS + 60L, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      watch.abort();
+    } catch (ExecutionException e) {
+      throw new KubeApiException("pod watch ended: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      watch.abort();
+      Thread.currentThread().interrupt();
+      stopped = true;
+    }
+    return gone.get();
+  }
+
+  /** Applies one watch event; false when the watch is unusable (410 Gone, unknown error). */
+  boolean apply(JsonNode event) {
+    String type = event.path("type").asText("");
+    JsonNode object = event.path("object");
+    String version = object.path("metadata").path("resourceVersion").asText(null);
+    switch (type) {
+      case "ADDED", "MODIFIED" -> {
+        Optional<PodMeta> meta = toMeta(object, nodeName);
+        String uid = uidOf(object);
+        synchronized (pods) {
+          if (meta.isPresent()) {
+            pods.put(meta.get().uid(), meta.get());
+          } else if (uid != null) {
+            pods.remove(uid);
+          }
+          publish();
+        }
+      }
+      case "DELETED" -> {
+        String uid = uidOf(object);
+        synchronized (pods) {
+          if (uid != null) {
+            pods.remove(uid);
+          }
+          publish();
+        }
+      }
+      case "BOOKMARK" -> {}
+      case "ERROR" -> {
+        LOG.infof(
+            "pod watch: %s (%s); listing again",
+            object.path("message").asText("error"), object.path("code").asText("?"));
+        return false;
+      }
+      default -> {
+        LOG.warnf("pod watch: unknown event type '%s'; listing again", type);
+        return false;
+      }
+    }
+    if (version != null) {
+      resourceVersion = version;
+    }
+    return true;
+  }
+
+  /** The key a pod is stored under (a static pod's config hash), as toMeta gives it. */
+  private static String uidOf(JsonNode pod) {
+    String mirrorOf = pod.path("metadata").path("annotations").path(MIRROR).asText("");
+    if (!mirrorOf.isBlank()) {
+      return mirrorOf;
+    }
+    return pod.path("metadata").path("uid").asText(null);
+  }
+
+  private void publish() {
+    snapshot = Map.copyOf(pods);
+  }
+
+  private static final String MIRROR = "kubernetes.io/config.mirror";
+
+  static Optional<PodMeta> toMeta(JsonNode pod, String nodeName) {
+    JsonNode meta = pod.path("metadata");
+    if (!nodeName.equals(pod.path("spec").path("nodeName").asText(null))
+        || !meta.hasNonNull("uid")) {
       return Optional.empty();
     }
     // A static pod runs under its config hash (cgroup, PodResources); the API shows a mirror pod
     // with its own UID and the hash in this annotation.
-    Map<String, String> annotations = pod.getMetadata().getAnnotations();
-    String mirrorOf = annotations == null ? null : annotations.get("kubernetes.io/config.mirror");
+    String mirrorOf = meta.path("annotations").path(MIRROR).asText("");
     return Optional.of(
         new PodMeta(
-            mirrorOf != null && !mirrorOf.isBlank() ? mirrorOf : pod.getMetadata().getUid(),
-            pod.getMetadata().getNamespace(),
-            pod.getMetadata().getName(),
-            cpuRequests(pod.getSpec().getContainers())));
+            !mirrorOf.isBlank() ? mirrorOf : meta.get("uid").asText(),
+            meta.path("namespace").asText(""),
+            meta.path("name").asText(""),
+            cpuRequests(pod.path("spec").path("containers"))));
   }
 
-  static double cpuRequests(List<Container> containers) {
+  static double cpuRequests(JsonNode containers) {
     double cores = 0;
-    for (Container c : containers == null ? List.<Container>of() : containers) {
-      if (c.getResources() == null || c.getResources().getRequests() == null) {
-        continue;
-      }
-      Quantity q = c.getResources().getRequests().get("cpu");
-      if (q != null) {
-        try {
-          BigDecimal amount = q.getNumericalAmount();
-          cores += amount.doubleValue();
-        } catch (IllegalArgumentException e) {
-          // a malformed quantity counts as no request
-        }
+    for (JsonNode c : containers) {
+      JsonNode cpu = c.path("resources").path("requests").path("cpu");
+      if (cpu.isTextual() || cpu.isNumber()) {
+        // a malformed quantity counts as no request
+        cores += CpuQuantity.parse(cpu.asText()).orElse(0);
       }
     }
     return cores;
@@ -84,6 +258,11 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
 
   @Override
   public void close() {
-    informer.close();
+    stopped = true;
+    KubeApi.Watch w = current;
+    if (w != null) {
+      w.abort();
+    }
+    thread.interrupt();
   }
 }

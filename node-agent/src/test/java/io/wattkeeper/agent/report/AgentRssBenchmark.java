@@ -72,8 +72,7 @@ public final class AgentRssBenchmark {
     cmd.addAll(flags);
     cmd.addAll(
         List.of(
-            "-Dquarkus.kubernetes-client.api-server-url=" + client.getMasterUrl(),
-            "-Dquarkus.kubernetes-client.trust-certs=true",
+            "-Dwattkeeper.agent.api.server-url=" + client.getMasterUrl(),
             "-Dquarkus.http.port=0",
             "-Dwattkeeper.agent.node-name=bench",
             "-Dwattkeeper.agent.pod-field-selector=false",

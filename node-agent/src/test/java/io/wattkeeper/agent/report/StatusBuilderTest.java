@@ -2,6 +2,7 @@ package io.wattkeeper.agent.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -22,6 +23,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class StatusBuilderTest {
+  // Pods as the API server sends them: Fabric8's model written out as JSON.
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   static final PowerModel MODEL = new PowerModel("ccf-vcpu", 1.48, 7, 0.392, "CCF AWS average");
 
@@ -163,10 +167,10 @@ class StatusBuilderTest {
             .build();
     Pod other = new PodBuilder(mine).editSpec().withNodeName("node-b").endSpec().build();
     Pod unscheduled = new PodBuilder(mine).editSpec().withNodeName(null).endSpec().build();
-    assertThat(KubernetesPodDirectory.toMeta(mine, "node-a"))
+    assertThat(KubernetesPodDirectory.toMeta(JSON.valueToTree(mine), "node-a"))
         .hasValueSatisfying(m -> assertThat(m.cpuRequestCores()).isEqualTo(1.75));
-    assertThat(KubernetesPodDirectory.toMeta(other, "node-a")).isEmpty();
-    assertThat(KubernetesPodDirectory.toMeta(unscheduled, "node-a")).isEmpty();
+    assertThat(KubernetesPodDirectory.toMeta(JSON.valueToTree(other), "node-a")).isEmpty();
+    assertThat(KubernetesPodDirectory.toMeta(JSON.valueToTree(unscheduled), "node-a")).isEmpty();
     // A static pod's mirror: its cgroup carries the config hash, not the API UID.
     Pod mirror =
         new PodBuilder(mine)
@@ -174,7 +178,7 @@ class StatusBuilderTest {
             .addToAnnotations("kubernetes.io/config.mirror", "6f9c5b1e8d7a4c3b2a1f0e9d8c7b6a5f")
             .endMetadata()
             .build();
-    assertThat(KubernetesPodDirectory.toMeta(mirror, "node-a"))
+    assertThat(KubernetesPodDirectory.toMeta(JSON.valueToTree(mirror), "node-a"))
         .hasValueSatisfying(m -> assertThat(m.uid()).isEqualTo("6f9c5b1e8d7a4c3b2a1f0e9d8c7b6a5f"));
   }
 

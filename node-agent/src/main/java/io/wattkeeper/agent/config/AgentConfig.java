@@ -51,6 +51,18 @@ public interface AgentConfig {
 
   Api api();
 
+  Http http();
+
+  /** Where metrics (/q/metrics) and probes (/q/health/live, /q/health/ready) are served. */
+  interface Http {
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** 0: any free port (tests). */
+    @WithDefault("8080")
+    int port();
+  }
+
   /** How to reach the API server. */
   interface Api {
     /**

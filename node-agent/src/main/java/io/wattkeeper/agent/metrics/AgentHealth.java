@@ -6,55 +6,39 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Liveness;
-import org.eclipse.microprofile.health.Readiness;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Probes: ready once a sample succeeded recently; live while samples keep coming. */
+@ApplicationScoped
 public class AgentHealth {
+  @Inject AgentRuntime agent;
+  @Inject Clock clock;
 
-  @ApplicationScoped
-  @Readiness
-  public static class Ready implements HealthCheck {
-    @Inject AgentRuntime agent;
-    @Inject Clock clock;
+  /** One named check, in the MicroProfile Health JSON shape the probes and people read. */
+  public record Check(String name, boolean up, Map<String, String> data) {}
 
-    @Override
-    public HealthCheckResponse call() {
-      Instant last = agent.lastSampleAt();
-      boolean fresh = last != null && age(clock, last).compareTo(stale(agent)) < 0;
-      return HealthCheckResponse.named("wattkeeper-sampling")
-          .status(fresh)
-          .withData("lastSample", String.valueOf(last))
-          .withData("lastError", String.valueOf(agent.lastError()))
-          .build();
-    }
+  public Check ready() {
+    Instant last = agent.lastSampleAt();
+    boolean fresh = last != null && age(last).compareTo(stale()) < 0;
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("lastSample", String.valueOf(last));
+    data.put("lastError", String.valueOf(agent.lastError()));
+    return new Check("wattkeeper-sampling", fresh, data);
   }
 
-  @ApplicationScoped
-  @Liveness
-  public static class Live implements HealthCheck {
-    @Inject AgentRuntime agent;
-    @Inject Clock clock;
-
-    @Override
-    public HealthCheckResponse call() {
-      Instant last = agent.lastSampleAt();
-      // Not live only when samples stopped for a long time (the scheduler is stuck).
-      boolean live = last == null || age(clock, last).compareTo(stale(agent).multipliedBy(4)) < 0;
-      return HealthCheckResponse.named("wattkeeper-agent")
-          .status(live)
-          .withData("lastSample", String.valueOf(last))
-          .build();
-    }
+  public Check live() {
+    Instant last = agent.lastSampleAt();
+    // Not live only when samples stopped for a long time (the sampling thread is stuck).
+    boolean live = last == null || age(last).compareTo(stale().multipliedBy(4)) < 0;
+    return new Check("wattkeeper-agent", live, Map.of("lastSample", String.valueOf(last)));
   }
 
-  static Duration age(Clock clock, Instant at) {
+  private Duration age(Instant at) {
     return Duration.between(at, clock.instant());
   }
 
-  static Duration stale(AgentRuntime agent) {
+  private Duration stale() {
     return agent.config().sampleInterval().multipliedBy(3).plusSeconds(5);
   }
 }

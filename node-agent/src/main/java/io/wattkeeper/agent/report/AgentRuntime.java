@@ -1,8 +1,9 @@
 package io.wattkeeper.agent.report;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import io.wattkeeper.agent.attribution.Attributor;
 import io.wattkeeper.agent.cgroup.CgroupLayout;
 import io.wattkeeper.agent.cgroup.PodCgroupScanner;
@@ -31,6 +32,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,6 +57,7 @@ public class AgentRuntime {
   private ReportWriter writer;
   private KubernetesPodDirectory directory;
   private KubeApi api;
+  private ScheduledExecutorService timers;
   private GpuCapApplier caps;
   private StatusBuilder.AgentFacts facts;
   private volatile Instant lastSampleAt;
@@ -154,9 +158,13 @@ public class AgentRuntime {
         model.source(),
         loaded.ledger().counterEpoch());
     sample();
+    startTimers();
   }
 
   void stop(@Observes ShutdownEvent event) {
+    if (timers != null) {
+      timers.shutdownNow();
+    }
     if (directory != null) {
       directory.close();
     }
@@ -170,10 +178,37 @@ public class AgentRuntime {
     }
   }
 
-  @Scheduled(
-      every = "${wattkeeper.agent.sample-interval}",
-      delayed = "${wattkeeper.agent.sample-interval}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  /**
+   * Runs sample and report on timers of their own. A fixed-rate task never overlaps itself, and
+   * stops for good if it throws: the guard keeps anything (an Error from native code included) from
+   * ending the agent's sampling silently.
+   */
+  private void startTimers() {
+    timers =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "agent-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    long sampleMs = config.sampleInterval().toMillis();
+    long reportMs = config.reportInterval().toMillis();
+    timers.scheduleAtFixedRate(guarded("sample", this::sample), sampleMs, sampleMs, MILLISECONDS);
+    timers.scheduleAtFixedRate(guarded("report", this::report), reportMs, reportMs, MILLISECONDS);
+  }
+
+  private Runnable guarded(String what, Runnable task) {
+    return () -> {
+      try {
+        task.run();
+      } catch (Throwable t) {
+        lastError = what + " failed: " + t;
+        LOG.error(lastError, t);
+      }
+    };
+  }
+
   void sample() {
     if (sampler == null) {
       return; // not started yet
@@ -191,10 +226,6 @@ public class AgentRuntime {
     }
   }
 
-  @Scheduled(
-      every = "${wattkeeper.agent.report-interval}",
-      delayed = "${wattkeeper.agent.report-interval}",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void report() {
     if (sampler == null) {
       return;

@@ -17,6 +17,7 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.wattkeeper.agent.gpu.GpuSample;
+import io.wattkeeper.agent.http.AgentHttpServer;
 import io.wattkeeper.agent.testing.FakeGpuMeter;
 import io.wattkeeper.agent.testing.HostFixture;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReport;
@@ -55,6 +56,7 @@ class AgentReportTest {
   @KubernetesTestServer KubernetesServer server;
   @Inject TestGpuMeter gpu;
   @Inject AgentRuntime runtime;
+  @Inject AgentHttpServer http;
 
   /** Points the agent at the fixture tree and makes it sample and report every second. */
   public static class Profile implements QuarkusTestProfile {
@@ -233,7 +235,13 @@ class AgentReportTest {
         .untilAsserted(
             () -> {
               String metrics =
-                  given().get("/q/metrics").then().statusCode(200).extract().asString();
+                  given()
+                      .port(http.port())
+                      .get("/q/metrics")
+                      .then()
+                      .statusCode(200)
+                      .extract()
+                      .asString();
               assertThat(metrics)
                   .contains("wattkeeper_pod_cpu_joules_total{")
                   .contains("pod=\"infer\"")
@@ -243,8 +251,21 @@ class AgentReportTest {
                   .contains("wattkeeper_agent_sample_duration_seconds_bucket")
                   .doesNotContain("pod=\"elsewhere\"");
             });
-    given().get("/q/health/ready").then().statusCode(200);
-    given().get("/q/health/live").then().statusCode(200);
+    String ready =
+        given()
+            .port(http.port())
+            .get("/q/health/ready")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertThat(ready)
+        .startsWith("{\"status\":\"UP\",\"checks\":[{\"name\":\"wattkeeper-sampling\"")
+        .contains("\"lastSample\":\"20");
+    given().port(http.port()).get("/q/health/live").then().statusCode(200);
+    given().port(http.port()).get("/q/health").then().statusCode(200);
+    given().port(http.port()).get("/q/nothing").then().statusCode(404);
+    given().port(http.port()).post("/q/metrics").then().statusCode(405);
   }
 
   void setCaps(List<NodeEnergyReportSpec.GpuPowerLimit> caps) {

@@ -1,0 +1,152 @@
+package io.wattkeeper.agent.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.wattkeeper.agent.config.AgentConfig;
+import io.wattkeeper.agent.metrics.AgentHealth;
+import io.wattkeeper.agent.metrics.EnergyMetrics;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent's HTTP endpoints (metrics and probes) on the JDK's built-in server, one thread: an HTTP
+ * stack (Vert.x, Netty) would cost the agent more memory than everything else it does.
+ */
+@ApplicationScoped
+public class AgentHttpServer {
+  private static final Logger LOG = Logger.getLogger(AgentHttpServer.class);
+  static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+
+  @Inject AgentConfig config;
+  @Inject EnergyMetrics metrics;
+  @Inject AgentHealth health;
+
+  private HttpServer server;
+  private ExecutorService executor;
+
+  // After AgentRuntime (default priority): probes answer only once the agent is set up.
+  void start(
+      @Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 600)
+          StartupEvent event)
+      throws IOException {
+    var http = config.http();
+    server = HttpServer.create(new InetSocketAddress(http.host(), http.port()), 16);
+    executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "agent-http");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    LOG.infof("metrics and probes on http://%s:%d/q/", http.host(), port());
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (server != null) {
+      server.stop(0);
+      executor.shutdownNow();
+    }
+  }
+
+  /** The bound port (the configured one, or the one the system chose for 0). */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String method = exchange.getRequestMethod();
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        send(exchange, 405, "text/plain", "GET only\n".getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      switch (exchange.getRequestURI().getPath()) {
+        case "/q/metrics" -> send(exchange, 200, PROMETHEUS, render());
+        case "/q/health/live" -> health(exchange, List.of(health.live()));
+        case "/q/health/ready" -> health(exchange, List.of(health.ready()));
+        case "/q/health" -> health(exchange, List.of(health.live(), health.ready()));
+        default ->
+            send(exchange, 404, "text/plain", "not found\n".getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("HTTP request failed", e);
+      throw e;
+    }
+  }
+
+  private byte[] render() {
+    return metrics.render().getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void health(HttpExchange exchange, List<AgentHealth.Check> checks) throws IOException {
+    boolean up = checks.stream().allMatch(AgentHealth.Check::up);
+    StringBuilder json = new StringBuilder("{\"status\":\"").append(up ? "UP" : "DOWN");
+    json.append("\",\"checks\":[");
+    for (int i = 0; i < checks.size(); i++) {
+      AgentHealth.Check c = checks.get(i);
+      json.append(i == 0 ? "" : ",").append("{\"name\":").append(quote(c.name()));
+      json.append(",\"status\":\"").append(c.up() ? "UP" : "DOWN").append("\",\"data\":{");
+      int j = 0;
+      for (Map.Entry<String, String> d : c.data().entrySet()) {
+        json.append(j++ == 0 ? "" : ",").append(quote(d.getKey())).append(':');
+        json.append(quote(d.getValue()));
+      }
+      json.append("}}");
+    }
+    json.append("]}");
+    send(
+        exchange,
+        up ? 200 : 503,
+        "application/json",
+        json.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String quote(String s) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char ch : s.toCharArray()) {
+      switch (ch) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (ch < 0x20) {
+            out.append(String.format("\\u%04x", (int) ch));
+          } else {
+            out.append(ch);
+          }
+        }
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  private static void send(HttpExchange exchange, int code, String type, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", type);
+    boolean head = exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(code, head ? -1 : body.length);
+    if (!head) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+}

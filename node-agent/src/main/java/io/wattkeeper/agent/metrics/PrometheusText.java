@@ -1,5 +1,6 @@
 package io.wattkeeper.agent.metrics;
 
+import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -87,7 +88,7 @@ final class PrometheusText {
     return this;
   }
 
-  /** A float as Prometheus spells it: NaN, +Inf, -Inf; whole numbers without a fraction. */
+  /** A float as Prometheus reads it: NaN, +Inf, -Inf; whole numbers without a fraction. */
   static String number(double v) {
     if (Double.isNaN(v)) {
       return "NaN";
@@ -95,8 +96,13 @@ final class PrometheusText {
     if (Double.isInfinite(v)) {
       return v > 0 ? "+Inf" : "-Inf";
     }
-    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+    double abs = Math.abs(v);
+    if (v == Math.rint(v) && abs < 1e15) {
       return Long.toString((long) v);
+    }
+    // Plain decimals where Java would switch to 1.0E-4: bucket bounds read as people write them.
+    if (abs >= 1e-6 && abs < 1e-3) {
+      return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
     return Double.toString(v);
   }

@@ -1,6 +1,7 @@
 package io.wattkeeper.agent.metrics;
 
 import io.wattkeeper.agent.metrics.PrometheusText.Type;
+import io.wattkeeper.agent.report.AgentRuntime;
 import io.wattkeeper.agent.report.GpuReading;
 import io.wattkeeper.agent.report.LastInterval;
 import io.wattkeeper.agent.report.PodRates;
@@ -10,6 +11,7 @@ import io.wattkeeper.agent.state.LedgerState;
 import io.wattkeeper.agent.state.PodCounters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +31,8 @@ public class EnergyMetrics {
       "Cumulative joules attributed to the pod on this node";
   private static final String POD_WATTS_HELP = "Watts attributed to the pod over the latest sample";
   private static final String SAMPLE_DURATION = "wattkeeper_agent_sample_duration_seconds";
+
+  @Inject AgentRuntime runtime;
 
   private final SampleDurations durations = new SampleDurations();
   // GPUs stay listed once seen, with their latest figures (a GPU does not leave a running node).
@@ -68,7 +72,11 @@ public class EnergyMetrics {
       List<GpuFigures> gpus) {}
 
   void onSample(@Observes SampleCompleted done) {
-    record(done, System.nanoTime());
+    // The report thread drops ended pods from the ledger under the sampler's lock, and this event
+    // comes after the sampler let go of it: copy under the same lock, or iteration can fail.
+    synchronized (runtime.sampler()) {
+      record(done, System.nanoTime());
+    }
   }
 
   synchronized void record(SampleCompleted done, long nowNanos) {

@@ -4,7 +4,7 @@ import io.wattkeeper.agent.metrics.PrometheusText.Type;
 
 /**
  * Wall times of the agent's samples as a Prometheus histogram, plus the longest sample of the last
- * one to two minutes (the {@code _max} gauge Micrometer used to publish, with the same decay).
+ * one to two minutes (the {@code _max} gauge Micrometer used to publish, with a similar decay).
  */
 final class SampleDurations {
   /**

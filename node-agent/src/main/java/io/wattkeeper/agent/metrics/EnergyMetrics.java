@@ -1,180 +1,256 @@
 package io.wattkeeper.agent.metrics;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
+import io.wattkeeper.agent.metrics.PrometheusText.Type;
+import io.wattkeeper.agent.report.AgentRuntime;
 import io.wattkeeper.agent.report.GpuReading;
 import io.wattkeeper.agent.report.LastInterval;
 import io.wattkeeper.agent.report.PodRates;
 import io.wattkeeper.agent.report.SampleCompleted;
 import io.wattkeeper.agent.state.EnergyLedger;
+import io.wattkeeper.agent.state.LedgerState;
 import io.wattkeeper.agent.state.PodCounters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Prometheus metrics (served at /q/metrics): per-pod joule counters and watt gauges labelled
- * namespace/pod, node totals, per-GPU figures and the agent's own sample duration. Pod meters are
- * removed when the ledger forgets the pod.
+ * Prometheus metrics (served at /q/metrics by {@link io.wattkeeper.agent.http.AgentHttpServer}):
+ * per-pod joule counters and watt gauges labelled namespace/pod/uid, node totals, per-GPU figures
+ * and the agent's own sample duration. Each sample copies the figures into plain values; a scrape
+ * renders the latest copy, so pods the ledger forgot disappear at the next sample. Unknown watts
+ * (no interval yet, or a pod missing from the interval) are left out rather than written as 0.
  */
 @ApplicationScoped
 public class EnergyMetrics {
-  @Inject MeterRegistry registry;
+  private static final String POD_JOULES_HELP =
+      "Cumulative joules attributed to the pod on this node";
+  private static final String POD_WATTS_HELP = "Watts attributed to the pod over the latest sample";
+  private static final String SAMPLE_DURATION = "wattkeeper_agent_sample_duration_seconds";
 
-  private final Map<String, List<Meter>> podMeters = new HashMap<>();
-  private final Map<String, GpuValues> gpus = new HashMap<>();
-  private final NodeValues node = new NodeValues();
-  private volatile Map<String, PodRates> rates = Map.of();
-  private volatile EnergyLedger ledger;
-  private Timer sampleDuration;
+  @Inject AgentRuntime runtime;
 
-  /** Latest node figures, read by the gauges and counters. */
-  static final class NodeValues {
-    volatile double cpuWatts;
-    volatile double memoryWatts;
-    volatile double gpuWatts;
-  }
+  private final SampleDurations durations = new SampleDurations();
+  // GPUs stay listed once seen, with their latest figures (a GPU does not leave a running node).
+  private final Map<String, GpuFigures> gpus = new LinkedHashMap<>();
+  private volatile Figures latest;
 
-  /** Latest figures of one GPU. */
-  static final class GpuValues {
-    volatile double watts;
-    volatile double utilization;
-    volatile double limit;
-    volatile double joules;
-  }
+  /** A pod's counters and, when the latest interval has it, its watts (else NaN). */
+  record PodFigures(
+      String namespace,
+      String name,
+      String uid,
+      double cpuJoules,
+      double memoryJoules,
+      double gpuJoules,
+      double cpuWatts,
+      double memoryWatts,
+      double gpuWatts) {}
 
-  synchronized void onSample(@Observes SampleCompleted done) {
-    if (sampleDuration == null) {
-      registerNode();
+  /** A GPU's latest reading and its cumulative joules. */
+  record GpuFigures(
+      String uuid,
+      double watts,
+      double utilizationPercent,
+      double powerLimitWatts,
+      double joules) {}
+
+  /** Everything a scrape writes, copied at one sample. Node watts are NaN before any interval. */
+  record Figures(
+      double nodeCpuJoules,
+      double nodeMemoryJoules,
+      double nodeGpuJoules,
+      double systemCpuJoules,
+      double nodeCpuWatts,
+      double nodeMemoryWatts,
+      double nodeGpuWatts,
+      List<PodFigures> pods,
+      List<GpuFigures> gpus) {}
+
+  void onSample(@Observes SampleCompleted done) {
+    // The report thread drops ended pods from the ledger under the sampler's lock, and this event
+    // comes after the sampler let go of it: copy under the same lock, or iteration can fail.
+    synchronized (runtime.sampler()) {
+      record(done, System.nanoTime());
     }
-    sampleDuration.record(done.durationNanos(), TimeUnit.NANOSECONDS);
-    ledger = done.ledger();
+  }
+
+  synchronized void record(SampleCompleted done, long nowNanos) {
+    durations.record(done.durationNanos(), nowNanos);
+    EnergyLedger ledger = done.ledger();
     LastInterval last = done.last();
-    if (last == null) {
-      return;
-    }
-    rates = last.pods();
-    node.cpuWatts = last.cpuWatts();
-    node.memoryWatts = last.memoryWatts();
-    node.gpuWatts = last.gpuWatts();
-    Set<String> alive = new HashSet<>();
-    for (PodCounters c : done.ledger().pods()) {
+    Map<String, PodRates> rates = last == null ? Map.of() : last.pods();
+    List<PodFigures> pods = new ArrayList<>();
+    for (PodCounters c : ledger.pods()) {
       if (c.name == null) {
-        continue;
+        continue; // not (yet) known to the API server: no name to label it with
       }
-      alive.add(c.uid);
-      podMeters.computeIfAbsent(c.uid, uid -> registerPod(c));
+      PodRates r = rates.get(c.uid);
+      pods.add(
+          new PodFigures(
+              c.namespace,
+              c.name,
+              c.uid,
+              c.cpuJoules,
+              c.memoryJoules,
+              c.gpuJoules,
+              r == null ? Double.NaN : r.cpuWatts(),
+              r == null ? Double.NaN : r.memoryWatts(),
+              r == null ? Double.NaN : r.gpuWatts()));
     }
-    for (String uid : new HashSet<>(podMeters.keySet())) {
-      if (!alive.contains(uid)) {
-        podMeters.remove(uid).forEach(registry::remove);
+    if (last != null) {
+      for (GpuReading g : last.gpus()) {
+        String uuid = g.sample().uuid();
+        gpus.put(
+            uuid,
+            new GpuFigures(
+                uuid,
+                g.sample().watts(),
+                g.sample().utilizationPercent(),
+                g.sample().powerLimitWatts(),
+                ledger.gpuJoules().getOrDefault(uuid, 0.0)));
       }
     }
-    for (GpuReading g : last.gpus()) {
-      GpuValues v = gpus.computeIfAbsent(g.sample().uuid(), this::registerGpu);
-      v.watts = g.sample().watts();
-      v.utilization = g.sample().utilizationPercent();
-      v.limit = g.sample().powerLimitWatts();
-      v.joules = done.ledger().gpuJoules().getOrDefault(g.sample().uuid(), 0.0);
+    LedgerState s = ledger.state();
+    latest =
+        new Figures(
+            s.nodeCpuJoules,
+            s.nodeMemoryJoules,
+            s.nodeGpuJoules,
+            s.systemCpuJoules,
+            last == null ? Double.NaN : last.cpuWatts(),
+            last == null ? Double.NaN : last.memoryWatts(),
+            last == null ? Double.NaN : last.gpuWatts(),
+            List.copyOf(pods),
+            List.copyOf(gpus.values()));
+  }
+
+  /** The exposition text; only the sample-duration families before the first sample. */
+  public String render() {
+    return render(System.nanoTime());
+  }
+
+  String render(long nowNanos) {
+    Figures f = latest;
+    StringBuilder out = new StringBuilder(f == null ? 1024 : 2048 + f.pods().size() * 900);
+    PrometheusText text = new PrometheusText(out);
+    if (f != null) {
+      writePods(text, f.pods());
+      writeNode(text, f);
+      writeGpus(text, f.gpus());
+    }
+    durations.writeTo(text, SAMPLE_DURATION, "Wall time of one sample of the node", nowNanos);
+    return out.toString();
+  }
+
+  private static void writePods(PrometheusText text, List<PodFigures> pods) {
+    podFamily(text, "wattkeeper_pod_cpu_joules_total", Type.COUNTER, pods, PodFigures::cpuJoules);
+    podFamily(
+        text, "wattkeeper_pod_memory_joules_total", Type.COUNTER, pods, PodFigures::memoryJoules);
+    podFamily(text, "wattkeeper_pod_gpu_joules_total", Type.COUNTER, pods, PodFigures::gpuJoules);
+    podFamily(text, "wattkeeper_pod_cpu_watts", Type.GAUGE, pods, PodFigures::cpuWatts);
+    podFamily(text, "wattkeeper_pod_memory_watts", Type.GAUGE, pods, PodFigures::memoryWatts);
+    podFamily(text, "wattkeeper_pod_gpu_watts", Type.GAUGE, pods, PodFigures::gpuWatts);
+  }
+
+  private static void podFamily(
+      PrometheusText text,
+      String name,
+      Type type,
+      List<PodFigures> pods,
+      ToDoubleFunction<PodFigures> value) {
+    text.family(name, type, type == Type.COUNTER ? POD_JOULES_HELP : POD_WATTS_HELP);
+    for (PodFigures p : pods) {
+      double v = value.applyAsDouble(p);
+      if (!Double.isNaN(v)) {
+        text.sample(name, v, "namespace", p.namespace(), "pod", p.name(), "uid", p.uid());
+      }
     }
   }
 
-  private List<Meter> registerPod(PodCounters c) {
-    Tags tags = Tags.of("namespace", c.namespace, "pod", c.name, "uid", c.uid);
-    List<Meter> meters = new ArrayList<>();
-    meters.add(counter("wattkeeper.pod.cpu.joules", c, p -> p.cpuJoules, tags));
-    meters.add(counter("wattkeeper.pod.memory.joules", c, p -> p.memoryJoules, tags));
-    meters.add(counter("wattkeeper.pod.gpu.joules", c, p -> p.gpuJoules, tags));
-    String uid = c.uid;
-    meters.add(gauge("wattkeeper.pod.cpu.watts", uid, PodRates::cpuWatts, tags));
-    meters.add(gauge("wattkeeper.pod.memory.watts", uid, PodRates::memoryWatts, tags));
-    meters.add(gauge("wattkeeper.pod.gpu.watts", uid, PodRates::gpuWatts, tags));
-    return meters;
+  private static void writeNode(PrometheusText text, Figures f) {
+    nodeGauge(text, "wattkeeper_node_cpu_watts", "CPU watts of the node", f.nodeCpuWatts());
+    nodeGauge(
+        text, "wattkeeper_node_memory_watts", "Memory watts of the node", f.nodeMemoryWatts());
+    nodeGauge(text, "wattkeeper_node_gpu_watts", "GPU watts of the node", f.nodeGpuWatts());
+    nodeCounter(
+        text,
+        "wattkeeper_node_cpu_joules_total",
+        "Cumulative CPU joules of the node",
+        f.nodeCpuJoules());
+    nodeCounter(
+        text,
+        "wattkeeper_node_memory_joules_total",
+        "Cumulative memory joules of the node",
+        f.nodeMemoryJoules());
+    nodeCounter(
+        text,
+        "wattkeeper_node_gpu_joules_total",
+        "Cumulative GPU joules of the node",
+        f.nodeGpuJoules());
+    nodeCounter(
+        text,
+        "wattkeeper_system_cpu_joules_total",
+        "CPU joules charged to no pod",
+        f.systemCpuJoules());
   }
 
-  private Meter counter(
-      String name, PodCounters c, java.util.function.ToDoubleFunction<PodCounters> f, Tags tags) {
-    return FunctionCounter.builder(name, c, f)
-        .description("Cumulative joules attributed to the pod on this node")
-        .tags(tags)
-        .register(registry);
-  }
-
-  private Meter gauge(
-      String name, String uid, java.util.function.ToDoubleFunction<PodRates> f, Tags tags) {
-    return Gauge.builder(
-            name,
-            this,
-            m -> {
-              PodRates r = m.rates.get(uid);
-              return r == null ? 0 : f.applyAsDouble(r);
-            })
-        .description("Watts attributed to the pod over the latest sample")
-        .tags(tags)
-        .register(registry);
-  }
-
-  private void registerNode() {
-    sampleDuration =
-        Timer.builder("wattkeeper.agent.sample.duration")
-            .description("Wall time of one sample of the node")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofNanos(100_000))
-            .maximumExpectedValue(Duration.ofSeconds(5))
-            .register(registry);
-    Gauge.builder("wattkeeper.node.cpu.watts", node, n -> n.cpuWatts).register(registry);
-    Gauge.builder("wattkeeper.node.memory.watts", node, n -> n.memoryWatts).register(registry);
-    Gauge.builder("wattkeeper.node.gpu.watts", node, n -> n.gpuWatts).register(registry);
-    FunctionCounter.builder("wattkeeper.node.cpu.joules", this, m -> nodeTotal(m, 0))
-        .register(registry);
-    FunctionCounter.builder("wattkeeper.node.memory.joules", this, m -> nodeTotal(m, 1))
-        .register(registry);
-    FunctionCounter.builder("wattkeeper.node.gpu.joules", this, m -> nodeTotal(m, 2))
-        .register(registry);
-    FunctionCounter.builder("wattkeeper.system.cpu.joules", this, m -> systemTotal(m, 0))
-        .description("CPU joules charged to no pod")
-        .register(registry);
-  }
-
-  private static double nodeTotal(EnergyMetrics m, int which) {
-    EnergyLedger l = m.ledger;
-    if (l == null) {
-      return 0;
+  private static void nodeGauge(PrometheusText text, String name, String help, double watts) {
+    text.family(name, Type.GAUGE, help + " over the latest sample");
+    if (!Double.isNaN(watts)) {
+      text.sample(name, watts);
     }
-    var s = l.state();
-    return which == 0 ? s.nodeCpuJoules : which == 1 ? s.nodeMemoryJoules : s.nodeGpuJoules;
   }
 
-  private static double systemTotal(EnergyMetrics m, int which) {
-    EnergyLedger l = m.ledger;
-    return l == null ? 0 : l.state().systemCpuJoules;
+  private static void nodeCounter(PrometheusText text, String name, String help, double joules) {
+    text.family(name, Type.COUNTER, help).sample(name, joules);
   }
 
-  private GpuValues registerGpu(String uuid) {
-    GpuValues v = new GpuValues();
-    Tags tags = Tags.of("gpu", uuid);
-    Gauge.builder("wattkeeper.gpu.watts", v, x -> x.watts).tags(tags).register(registry);
-    Gauge.builder("wattkeeper.gpu.utilization.percent", v, x -> x.utilization)
-        .tags(tags)
-        .register(registry);
-    Gauge.builder("wattkeeper.gpu.power.limit.watts", v, x -> x.limit)
-        .tags(tags)
-        .register(registry);
-    FunctionCounter.builder("wattkeeper.gpu.joules", v, x -> x.joules)
-        .tags(tags)
-        .register(registry);
-    return v;
+  private static void writeGpus(PrometheusText text, List<GpuFigures> gpus) {
+    gpuFamily(
+        text,
+        "wattkeeper_gpu_watts",
+        Type.GAUGE,
+        "Watts drawn by the GPU",
+        gpus,
+        GpuFigures::watts);
+    gpuFamily(
+        text,
+        "wattkeeper_gpu_utilization_percent",
+        Type.GAUGE,
+        "Utilisation of the GPU (NaN when the driver does not say)",
+        gpus,
+        GpuFigures::utilizationPercent);
+    gpuFamily(
+        text,
+        "wattkeeper_gpu_power_limit_watts",
+        Type.GAUGE,
+        "Power limit in force on the GPU",
+        gpus,
+        GpuFigures::powerLimitWatts);
+    gpuFamily(
+        text,
+        "wattkeeper_gpu_joules_total",
+        Type.COUNTER,
+        "Cumulative joules of the GPU on this node",
+        gpus,
+        GpuFigures::joules);
+  }
+
+  private static void gpuFamily(
+      PrometheusText text,
+      String name,
+      Type type,
+      String help,
+      List<GpuFigures> gpus,
+      ToDoubleFunction<GpuFigures> value) {
+    text.family(name, type, help);
+    for (GpuFigures g : gpus) {
+      text.sample(name, value.applyAsDouble(g), "gpu", g.uuid());
+    }
   }
 }

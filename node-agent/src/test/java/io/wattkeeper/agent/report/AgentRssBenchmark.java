@@ -73,7 +73,7 @@ public final class AgentRssBenchmark {
     cmd.addAll(
         List.of(
             "-Dwattkeeper.agent.api.server-url=" + client.getMasterUrl(),
-            "-Dquarkus.http.port=0",
+            "-Dwattkeeper.agent.http.port=0",
             "-Dwattkeeper.agent.node-name=bench",
             "-Dwattkeeper.agent.pod-field-selector=false",
             "-Dwattkeeper.agent.host-root=" + root,

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * next to the scenario.txt that scripts it. Each test's copy is a distinct file, so the dynamic
  * loader gives it its own state.
  */
-final class FakeNvml {
+public final class FakeNvml {
 
   /** Driver variants: which optional symbols the fake exports. */
   enum Variant {
@@ -43,7 +43,7 @@ final class FakeNvml {
   private static final Map<Variant, Path> BUILT = new ConcurrentHashMap<>();
 
   final Path dir;
-  final Path library;
+  public final Path library;
   private final Map<String, String> scenario = new LinkedHashMap<>();
 
   private FakeNvml(Path dir, Path library) {
@@ -65,12 +65,12 @@ final class FakeNvml {
     }
   }
 
-  static FakeNvml create(Path dir) {
+  public static FakeNvml create(Path dir) {
     return create(dir, Variant.V3);
   }
 
   /** Two healthy GPUs: a Volta+ one with an energy counter and one without. */
-  FakeNvml twoGpus() {
+  public FakeNvml twoGpus() {
     return set("count", "2")
         .set("driver", "535.54.03")
         .gpu(0, "uuid", "GPU-00000000-1111-2222-3333-444444444444")

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A PodResources server on a real Unix socket, answering List as scripted: a response, an error
  * status, or a response after a delay.
  */
-final class FakeKubelet implements AutoCloseable {
+public final class FakeKubelet implements AutoCloseable {
 
   private final Server server;
   private final EventLoopGroup boss = new EpollEventLoopGroup(1);
@@ -32,7 +32,7 @@ final class FakeKubelet implements AutoCloseable {
   private volatile long delayMillis;
   private volatile String authoritySeen;
 
-  FakeKubelet(Path socket) throws IOException {
+  public FakeKubelet(Path socket) throws IOException {
     server =
         NettyServerBuilder.forAddress(new DomainSocketAddress(socket.toString()))
             .channelType(EpollServerDomainSocketChannel.class)
@@ -56,7 +56,7 @@ final class FakeKubelet implements AutoCloseable {
             .start();
   }
 
-  FakeKubelet answer(ListPodResourcesResponse response) {
+  public FakeKubelet answer(ListPodResourcesResponse response) {
     this.response = response;
     this.error = null;
     this.delayMillis = 0;

@@ -7,10 +7,10 @@ import io.wattkeeper.agent.podresources.v1.PodResources;
 import java.util.List;
 
 /** Builds kubelet List answers shaped like a real node's. */
-final class PodResourcesFixtures {
+public final class PodResourcesFixtures {
   private PodResourcesFixtures() {}
 
-  static PodResources pod(String namespace, String name, ContainerResources... containers) {
+  public static PodResources pod(String namespace, String name, ContainerResources... containers) {
     return PodResources.newBuilder()
         .setNamespace(namespace)
         .setName(name)
@@ -18,7 +18,7 @@ final class PodResourcesFixtures {
         .build();
   }
 
-  static ContainerResources container(String name, ContainerDevices... devices) {
+  public static ContainerResources container(String name, ContainerDevices... devices) {
     return ContainerResources.newBuilder()
         .setName(name)
         .addAllDevices(List.of(devices))
@@ -26,14 +26,14 @@ final class PodResourcesFixtures {
         .build();
   }
 
-  static ContainerDevices devices(String resource, String... ids) {
+  public static ContainerDevices devices(String resource, String... ids) {
     return ContainerDevices.newBuilder()
         .setResourceName(resource)
         .addAllDeviceIds(List.of(ids))
         .build();
   }
 
-  static ListPodResourcesResponse list(PodResources... pods) {
+  public static ListPodResourcesResponse list(PodResources... pods) {
     return ListPodResourcesResponse.newBuilder().addAllPodResources(List.of(pods)).build();
   }
 }

@@ -29,8 +29,11 @@ public final class AgentRssBenchmark {
         args.length > 1
             ? List.of(args).subList(1, args.length)
             : List.of("-XX:+UseSerialGC", "-Xmx64m", "-XX:MaxMetaspaceSize=96m", "-Xss512k");
+    // -Dbench.https=true: TLS to the API server as in a cluster (the mock's own certificate as the
+    // CA bundle; its name is not localhost, so the agent's JVM skips the host name check only).
+    boolean https = Boolean.getBoolean("bench.https");
     KubernetesServer server =
-        new KubernetesServer(false, true, InetAddress.getLoopbackAddress(), 0, List.of());
+        new KubernetesServer(https, true, InetAddress.getLoopbackAddress(), 0, List.of());
     server.before();
     KubernetesClient client = server.getClient();
     try (InputStream crd = new FileInputStream("../crds/nodeenergyreports.wattkeeper.io-v1.yml")) {
@@ -40,7 +43,9 @@ public final class AgentRssBenchmark {
           .create();
     }
     List<String> uids = new ArrayList<>();
-    for (int i = 0; i < 120; i++) {
+    // -Dbench.pods=N: N pods on the node (default 100), 20 more elsewhere.
+    int onNode = Integer.getInteger("bench.pods", 100);
+    for (int i = 0; i < onNode + 20; i++) {
       var pod =
           client
               .resource(
@@ -50,7 +55,7 @@ public final class AgentRssBenchmark {
                       .withName("pod-" + i)
                       .endMetadata()
                       .withNewSpec()
-                      .withNodeName(i < 100 ? "bench" : "other")
+                      .withNodeName(i < onNode ? "bench" : "other")
                       .addNewContainer()
                       .withName("c")
                       .withImage("x")
@@ -58,18 +63,48 @@ public final class AgentRssBenchmark {
                       .endSpec()
                       .build())
               .create();
-      if (i < 100) {
+      if (i < onNode) {
         uids.add(pod.getMetadata().getUid());
       }
     }
     Path root = Files.createTempDirectory("agent-rss");
     SampleBenchmark.fixture(root, uids);
+    List<String> tls = new ArrayList<>();
+    if (https) {
+      Path ca = root.resolve("ca.crt");
+      Files.writeString(ca, serverCertificatePem(client.getMasterUrl()));
+      tls.add("-Dwattkeeper.agent.api.ca-file=" + ca);
+      tls.add("-Djdk.internal.httpclient.disableHostnameVerification=true");
+    }
+    // -Dbench.gpu=true: a GPU node: the fake libnvidia-ml (two GPUs, compiled with gcc) and a
+    // PodResources server on a Unix socket that gives the first GPU to pod-0.
+    io.wattkeeper.agent.podresources.FakeKubelet kubelet = null;
+    if (Boolean.getBoolean("bench.gpu")) {
+      var nvml =
+          io.wattkeeper.agent.gpu.FakeNvml.create(Files.createDirectories(root.resolve("nvml")))
+              .twoGpus();
+      Path socket = root.resolve("kubelet.sock");
+      kubelet =
+          new io.wattkeeper.agent.podresources.FakeKubelet(socket)
+              .answer(
+                  io.wattkeeper.agent.podresources.PodResourcesFixtures.list(
+                      io.wattkeeper.agent.podresources.PodResourcesFixtures.pod(
+                          "ns0",
+                          "pod-0",
+                          io.wattkeeper.agent.podresources.PodResourcesFixtures.container(
+                              "c",
+                              io.wattkeeper.agent.podresources.PodResourcesFixtures.devices(
+                                  "nvidia.com/gpu", "GPU-00000000-1111-2222-3333-444444444444")))));
+      tls.add("-Dwattkeeper.agent.gpu.nvml-library=" + nvml.library);
+      tls.add("-Dwattkeeper.agent.podresources.socket=" + socket);
+    }
     List<String> cmd = new ArrayList<>();
     // -Dbench.java=/path/to/java runs the agent on another JDK than the benchmark's.
     cmd.add(
         System.getProperty(
             "bench.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(flags);
+    cmd.addAll(tls);
     cmd.addAll(
         List.of(
             "-Dwattkeeper.agent.api.server-url=" + client.getMasterUrl(),
@@ -98,6 +133,9 @@ public final class AgentRssBenchmark {
     long cpuEnd = cpuTicks(pid);
     NodeEnergyReport report = client.resources(NodeEnergyReport.class).withName("bench").get();
     int pods = report == null || report.getStatus() == null ? -1 : report.getStatus().getPodCount();
+    if (report != null && report.getStatus() != null && report.getStatus().getGpus() != null) {
+      System.out.println("reported GPUs: " + report.getStatus().getGpus().size());
+    }
     System.out.printf(
         Locale.ROOT,
         "flags %s; reported pods %d; agent CPU from t=20s to t=%ds: %.2f s (%.2f%% of one core)%n",
@@ -112,6 +150,14 @@ public final class AgentRssBenchmark {
           .start()
           .waitFor();
     }
+    if (Boolean.getBoolean("bench.threads")) {
+      new ProcessBuilder("jcmd", Long.toString(pid), "Thread.print")
+          .redirectErrorStream(true)
+          .redirectOutput(root.resolve("threads.txt").toFile())
+          .start()
+          .waitFor();
+      System.out.println("threads: " + root.resolve("threads.txt"));
+    }
     if (Boolean.getBoolean("bench.histogram")) {
       new ProcessBuilder("jcmd", Long.toString(pid), "GC.class_histogram")
           .redirectErrorStream(true)
@@ -122,8 +168,39 @@ public final class AgentRssBenchmark {
     }
     agent.destroy();
     agent.waitFor();
+    if (kubelet != null) {
+      kubelet.close();
+    }
     server.after();
     System.exit(0); // the mock server leaves non-daemon threads behind
+  }
+
+  /** The certificate the server presents, as PEM (fetched without checking it). */
+  static String serverCertificatePem(java.net.URL url) throws Exception {
+    javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+    trustAll.init(
+        null,
+        new javax.net.ssl.TrustManager[] {
+          new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+              return new java.security.cert.X509Certificate[0];
+            }
+          }
+        },
+        null);
+    try (javax.net.ssl.SSLSocket socket =
+        (javax.net.ssl.SSLSocket)
+            trustAll.getSocketFactory().createSocket(url.getHost(), url.getPort())) {
+      socket.startHandshake();
+      java.security.cert.Certificate cert = socket.getSession().getPeerCertificates()[0];
+      return "-----BEGIN CERTIFICATE-----\n"
+          + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(cert.getEncoded())
+          + "\n-----END CERTIFICATE-----\n";
+    }
   }
 
   static String memory(long pid) throws Exception {

@@ -105,6 +105,34 @@ class KubernetesPodDirectoryTest {
   }
 
   @Test
+  void listAndWatchCarryTheBearerToken(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path token = java.nio.file.Files.writeString(dir.resolve("token"), "t0k\n");
+    String url = client.getMasterUrl().toString();
+    try (KubeApi withToken =
+            new KubeApi(
+                new KubeEndpoint(
+                    URI.create(url.substring(0, url.length() - 1)), token, dir.resolve("ca.crt")),
+                Clock.systemUTC());
+        var pods = new KubernetesPodDirectory(withToken, "node-a", false)) {
+      await().atMost(Duration.ofSeconds(10)).until(pods::synced);
+      String late =
+          client.resource(pod("ml", "late", "node-a", null)).create().getMetadata().getUid();
+      await().atMost(Duration.ofSeconds(10)).until(() -> pods.byUid().containsKey(late));
+    }
+    var requests = new java.util.ArrayList<io.fabric8.mockwebserver.http.RecordedRequest>();
+    int n = server.getKubernetesMockServer().getRequestCount();
+    for (int i = 0; i < n; i++) {
+      requests.add(
+          server.getKubernetesMockServer().takeRequest(1, java.util.concurrent.TimeUnit.SECONDS));
+    }
+    assertThat(requests)
+        .filteredOn(r -> r != null && r.getPath().startsWith("/api/v1/pods?"))
+        .extracting(r -> r.getPath().contains("watch=true") + " " + r.getHeader("Authorization"))
+        .contains("false Bearer t0k", "true Bearer t0k");
+  }
+
+  @Test
   void aStaticPodIsKeyedByItsConfigHashAndRemovedByIt() {
     Pod mirror =
         new PodBuilder(pod("kube-system", "etcd-node-a", "node-a", "100m"))

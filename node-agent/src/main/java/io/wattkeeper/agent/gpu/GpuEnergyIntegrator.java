@@ -12,8 +12,8 @@ import java.util.Map;
  * Turns successive {@link GpuSample}s into each GPU's energy per interval. Preferred: the delta of
  * the device's energy counter. Fallback, when the counter is unsupported (pre-Volta), unknown in
  * either sample, or went backwards (driver reload): the trapezoid of the two power readings times
- * the elapsed time. Both are measurements by NVML; the method says which one was used. An interval
- * whose average exceeds {@link NvmlGpuMeter#MAX_PLAUSIBLE_WATTS} is unknown (NaN).
+ * the elapsed time. Both are measurements by NVML; the method says which one was used. A counter
+ * delta averaging above {@link NvmlGpuMeter#MAX_PLAUSIBLE_WATTS} is not believed either.
  *
  * <p>Not thread-safe: one sampling loop owns it.
  */
@@ -75,18 +75,27 @@ public final class GpuEnergyIntegrator {
   }
 
   private static Interval interval(GpuSample sample, Previous before, Duration elapsed) {
+    return between(sample, before.counterJoules(), before.watts(), elapsed);
+  }
+
+  /**
+   * One GPU's energy from the previous sample (its counter and power, NaN where unknown) to this
+   * one, {@code elapsed} later: the counter delta when both counters are known, it did not go
+   * backwards and it averages at most {@link NvmlGpuMeter#MAX_PLAUSIBLE_WATTS}; else the mean of
+   * the known power readings times the time; else unknown (NaN), never 0.
+   */
+  public static Interval between(
+      GpuSample sample, double counterBefore, double wattsBefore, Duration elapsed) {
     double seconds = elapsed.toNanos() / 1e9;
-    double maxJoules = NvmlGpuMeter.MAX_PLAUSIBLE_WATTS * seconds;
     double counter = sample.energyCounterJoules();
-    if (Double.isFinite(before.counterJoules())
+    if (Double.isFinite(counterBefore)
         && Double.isFinite(counter)
-        && counter >= before.counterJoules()) {
-      double joules = counter - before.counterJoules();
-      return joules <= maxJoules
-          ? new Interval(sample.uuid(), joules, elapsed, Method.ENERGY_COUNTER)
-          : new Interval(sample.uuid(), Double.NaN, elapsed, Method.UNKNOWN);
+        && counter >= counterBefore
+        && counter - counterBefore <= NvmlGpuMeter.MAX_PLAUSIBLE_WATTS * seconds) {
+      return new Interval(sample.uuid(), counter - counterBefore, elapsed, Method.ENERGY_COUNTER);
     }
-    double watts = averageOfKnown(before.watts(), sample.watts());
+    // No counter, a reset (driver reload) or an absurd jump: the power readings, if any.
+    double watts = averageOfKnown(wattsBefore, sample.watts());
     if (Double.isFinite(watts)) {
       return new Interval(sample.uuid(), watts * seconds, elapsed, Method.POWER_TIMES_TIME);
     }

@@ -10,6 +10,7 @@ import io.wattkeeper.agent.cgroup.PodCgroup;
 import io.wattkeeper.agent.cgroup.PodCgroupReader;
 import io.wattkeeper.agent.cgroup.PodCgroupScanner;
 import io.wattkeeper.agent.cgroup.PodUids;
+import io.wattkeeper.agent.gpu.GpuEnergyIntegrator;
 import io.wattkeeper.agent.gpu.GpuMeter;
 import io.wattkeeper.agent.gpu.GpuSample;
 import io.wattkeeper.agent.measure.CpuInfo;
@@ -64,6 +65,7 @@ public final class NodeSampler {
   private Map<String, Double> netRates = new HashMap<>();
   private final Map<String, Integer> podPids = new HashMap<>();
   private final Map<String, Double> lastGpuCounter = new HashMap<>();
+  private final Map<String, Double> lastGpuWatts = new HashMap<>();
   private volatile LastInterval last;
 
   public NodeSampler(
@@ -242,19 +244,21 @@ public final class NodeSampler {
             });
     List<GpuInterval> out = new ArrayList<>();
     for (GpuSample g : samples) {
-      Double before = lastGpuCounter.get(g.uuid());
-      boolean counter =
-          !Double.isNaN(g.energyCounterJoules())
-              && before != null
-              && g.energyCounterJoules() >= before;
-      double joules;
-      if (counter) {
-        joules = g.energyCounterJoules() - before;
-      } else if (!Double.isNaN(g.watts()) && g.watts() >= 0) {
-        joules = g.watts() * seconds;
-      } else {
+      GpuEnergyIntegrator.Interval interval =
+          GpuEnergyIntegrator.between(
+              g,
+              lastGpuCounter.getOrDefault(g.uuid(), Double.NaN),
+              lastGpuWatts.getOrDefault(g.uuid(), Double.NaN),
+              Duration.ofNanos(Math.round(seconds * 1e9)));
+      double joules = interval.joules();
+      boolean counter = interval.method() == GpuEnergyIntegrator.Method.ENERGY_COUNTER;
+      if (Double.isNaN(joules)) {
+        // The attribution must conserve energy: an unknown interval is 0 J, and said so.
         joules = 0;
-        warnings.add("GPU " + g.uuid() + ": neither energy counter nor power: counted as 0 J");
+        warnings.add(
+            "GPU "
+                + g.uuid()
+                + ": no usable energy counter or power reading this interval: counted as 0 J");
       }
       Map<String, Double> podUtil = new HashMap<>();
       for (GpuSample.GpuProcess p : g.processes()) {
@@ -327,7 +331,10 @@ public final class NodeSampler {
     lastTicks = ticks;
     lastPodCpuNanos = cpuNanos;
     podPids.keySet().retainAll(cpuNanos.keySet());
+    lastGpuWatts.clear();
+    lastGpuCounter.keySet().retainAll(gpus.stream().map(GpuSample::uuid).toList());
     for (GpuSample g : gpus) {
+      lastGpuWatts.put(g.uuid(), g.watts());
       if (!Double.isNaN(g.energyCounterJoules())) {
         lastGpuCounter.put(g.uuid(), g.energyCounterJoules());
       } else {

@@ -101,10 +101,19 @@ class GpuEnergyIntegratorTest {
   }
 
   @Test
-  void implausibleJumpIsUnknown() {
+  void implausibleJumpFallsBackToPower() {
     integrator.advance(List.of(sample("GPU-a", 100, 0)));
     clock.advanceSeconds(1);
     var interval = integrator.advance(List.of(sample("GPU-a", 100, 1e9))).get("GPU-a");
+    assertThat(interval.joules()).isEqualTo(100.0);
+    assertThat(interval.method()).isEqualTo(Method.POWER_TIMES_TIME);
+  }
+
+  @Test
+  void implausibleJumpWithoutPowerIsUnknown() {
+    integrator.advance(List.of(sample("GPU-a", Double.NaN, 0)));
+    clock.advanceSeconds(1);
+    var interval = integrator.advance(List.of(sample("GPU-a", Double.NaN, 1e9))).get("GPU-a");
     assertThat(interval.joules()).isNaN();
     assertThat(interval.method()).isEqualTo(Method.UNKNOWN);
   }

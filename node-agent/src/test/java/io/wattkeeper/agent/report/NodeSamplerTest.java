@@ -36,6 +36,7 @@ class NodeSamplerTest {
 
   @TempDir Path tmp;
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  final Warnings warnings = new Warnings();
 
   NodeSampler sampler(HostFixture f, FakeGpuMeter gpu, GpuAllocations alloc, IdlePolicy policy)
       throws IOException {
@@ -56,7 +57,7 @@ class NodeSamplerTest {
         new Attributor(policy),
         EnergyLedger.newEpoch(clock, "node-a"),
         clock,
-        new Warnings(),
+        warnings,
         Duration.ZERO);
   }
 
@@ -195,6 +196,38 @@ class NodeSamplerTest {
     clock.advance(Duration.ofSeconds(2));
     gpu.energyJoules = 1000 + 280 + 150;
     assertThat(s.sample().system().gpuJoules()).isCloseTo(150, within(1e-9));
+  }
+
+  @Test
+  void anAbsurdCounterJumpIsNotBelievedAndPowerIsUsed() throws IOException {
+    HostFixture f = new HostFixture(tmp).machine("Mystery CPU", 2, true);
+    FakeGpuMeter gpu = new FakeGpuMeter();
+    gpu.watts = 70;
+    NodeSampler s = sampler(f, gpu, GpuAllocations.NONE, IdlePolicy.None);
+    s.sample();
+    clock.advance(Duration.ofSeconds(2));
+    gpu.watts = 90;
+    gpu.energyJoules += 1e9; // 500 MW for two seconds: a driver glitch, not a GPU
+    IntervalAttribution r = s.sample();
+    assertThat(r.system().gpuJoules()).isCloseTo(160, within(1e-9)); // (70 + 90) / 2 W x 2 s
+    assertThat(s.last().gpus().get(0).estimated()).isTrue();
+    clock.advance(Duration.ofSeconds(2));
+    gpu.energyJoules += 170; // the counter is sane again, from the new baseline
+    assertThat(s.sample().system().gpuJoules()).isCloseTo(170, within(1e-9));
+  }
+
+  @Test
+  void noCounterAndNoPowerIsZeroWithAWarning() throws IOException {
+    HostFixture f = new HostFixture(tmp).machine("Mystery CPU", 2, true);
+    FakeGpuMeter gpu = new FakeGpuMeter();
+    gpu.energyJoules = Double.NaN;
+    gpu.watts = Double.NaN;
+    NodeSampler s = sampler(f, gpu, GpuAllocations.NONE, IdlePolicy.None);
+    s.sample();
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(s.sample().system().gpuJoules()).isZero();
+    assertThat(warnings.current(false))
+        .anyMatch(w -> w.contains("no usable energy counter or power reading"));
   }
 
   @Test

@@ -22,13 +22,15 @@ import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
- * The agent's HTTP endpoints (metrics and probes) on the JDK's built-in server, one thread: an HTTP
- * stack (Vert.x, Netty) would cost the agent more memory than everything else it does.
+ * The agent's HTTP endpoints (metrics and probes) on the JDK's built-in server (two threads,
+ * request and response time limits): an HTTP stack (Vert.x, Netty) would cost the agent more memory
+ * than everything else it does.
  */
 @ApplicationScoped
 public class AgentHttpServer {
   private static final Logger LOG = Logger.getLogger(AgentHttpServer.class);
   static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+  static final int THREADS = 2;
 
   @Inject AgentConfig config;
   @Inject EnergyMetrics metrics;
@@ -43,9 +45,16 @@ public class AgentHttpServer {
           StartupEvent event)
       throws IOException {
     var http = config.http();
+    // The JDK server waits forever for a slow client's request or a stalled reader by default:
+    // one such connection would hold a thread, and the kubelet's probes would fail.
+    System.setProperty(
+        "sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "5"));
+    System.setProperty(
+        "sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "10"));
     server = HttpServer.create(new InetSocketAddress(http.host(), http.port()), 16);
     executor =
-        Executors.newSingleThreadExecutor(
+        Executors.newFixedThreadPool(
+            THREADS,
             r -> {
               Thread t = new Thread(r, "agent-http");
               t.setDaemon(true);
@@ -86,7 +95,11 @@ public class AgentHttpServer {
       }
     } catch (RuntimeException e) {
       LOG.warn("HTTP request failed", e);
-      throw e;
+      send(
+          exchange,
+          500,
+          "text/plain",
+          ("error: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
     }
   }
 

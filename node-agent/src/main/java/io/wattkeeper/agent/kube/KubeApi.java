@@ -1,5 +1,7 @@
 package io.wattkeeper.agent.kube;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -44,15 +48,22 @@ public final class KubeApi implements AutoCloseable {
   static final Duration TOKEN_TTL = Duration.ofMinutes(1);
 
   private final KubeEndpoint endpoint;
+  private final Duration requestTimeout;
   private final Clock clock;
   private final ExecutorService executor;
   private final HttpClient http;
   private final ObjectMapper json =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private final boolean sendsToken;
   private String token;
   private Instant tokenReadAt;
 
   public KubeApi(KubeEndpoint endpoint, Clock clock) {
+    this(endpoint, clock, REQUEST_TIMEOUT);
+  }
+
+  KubeApi(KubeEndpoint endpoint, Clock clock, Duration requestTimeout) {
+    this.requestTimeout = requestTimeout;
     this.endpoint = endpoint;
     this.clock = clock;
     this.executor =
@@ -71,6 +82,17 @@ public final class KubeApi implements AutoCloseable {
       builder.sslContext(trusting(endpoint));
     }
     this.http = builder.build();
+    String host = endpoint.server().getHost();
+    this.sendsToken =
+        "https".equals(endpoint.server().getScheme())
+            || "localhost".equals(host)
+            || host.startsWith("127.")
+            || "[::1]".equals(host);
+  }
+
+  /** Whether the bearer token goes with requests (https, or plain http to this machine only). */
+  boolean sendsToken() {
+    return sendsToken;
   }
 
   public ObjectMapper json() {
@@ -96,7 +118,7 @@ public final class KubeApi implements AutoCloseable {
   private JsonNode exchange(String method, String path, Object body) {
     HttpRequest.Builder request =
         authorized(HttpRequest.newBuilder(URI.create(endpoint.server() + path)))
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(requestTimeout)
             .header("Accept", "application/json");
     try {
       if (body == null) {
@@ -106,22 +128,91 @@ public final class KubeApi implements AutoCloseable {
             .header("Content-Type", "application/json")
             .method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
       }
-      HttpResponse<InputStream> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-      try (InputStream in = response.body()) {
-        int code = response.statusCode();
-        if (code / 100 != 2) {
-          throw new KubeApiException(
-              code, method + " " + path + ": " + code + " " + statusMessage(in.readAllBytes()));
-        }
-        return json.readTree(in);
+      HttpResponse<byte[]> response = within(request.build(), method + " " + path);
+      int code = response.statusCode();
+      if (code == 401) {
+        forgetToken(); // rotated or revoked: read the file again on the next call
       }
+      if (code / 100 != 2) {
+        throw new KubeApiException(
+            code, method + " " + path + ": " + code + " " + statusMessage(response.body()));
+      }
+      return json.readTree(response.body());
     } catch (IOException e) {
       throw new KubeApiException(method + " " + path + ": " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KubeApiException(method + " " + path + ": interrupted", e);
     }
+  }
+
+  /**
+   * Sends and reads the whole body within {@link #REQUEST_TIMEOUT}: the client's own timeout ends
+   * with the response headers, and a connection that dies mid-body would hang a reader forever.
+   */
+  private HttpResponse<byte[]> within(HttpRequest request, String what) {
+    CompletableFuture<HttpResponse<byte[]>> response =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+    try {
+      return response.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      response.cancel(true);
+      throw new KubeApiException(what + ": no complete answer in " + requestTimeout, e);
+    } catch (ExecutionException e) {
+      throw new KubeApiException(what + ": " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      response.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new KubeApiException(what + ": interrupted", e);
+    }
+  }
+
+  /** What a list call returned besides its items. */
+  public record ListMeta(String resourceVersion, String continueToken) {}
+
+  /**
+   * GETs a list and hands each item to {@code onItem} one at a time, parsing the body as a stream:
+   * a page of full pod objects as one JSON tree would cost the agent tens of megabytes.
+   */
+  public ListMeta list(String path, Consumer<JsonNode> onItem) {
+    HttpRequest request =
+        authorized(HttpRequest.newBuilder(URI.create(endpoint.server() + path)))
+            .timeout(requestTimeout)
+            .header("Accept", "application/json")
+            .GET()
+            .build();
+    HttpResponse<byte[]> response = within(request, "GET " + path);
+    int code = response.statusCode();
+    if (code == 401) {
+      forgetToken();
+    }
+    if (code / 100 != 2) {
+      throw new KubeApiException(
+          code, "GET " + path + ": " + code + " " + statusMessage(response.body()));
+    }
+    String version = null;
+    String cont = null;
+    try (JsonParser parser = json.getFactory().createParser(response.body())) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        throw new KubeApiException(0, "GET " + path + ": not a list");
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (field.equals("items") && value == JsonToken.START_ARRAY) {
+          while (parser.nextToken() == JsonToken.START_OBJECT) {
+            onItem.accept(json.readTree(parser));
+          }
+        } else if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
+          JsonNode meta = json.readTree(parser);
+          version = meta.path("resourceVersion").asText(null);
+          String c = meta.path("continue").asText("");
+          cont = c.isEmpty() ? null : c;
+        } else {
+          parser.skipChildren();
+        }
+      }
+    } catch (IOException e) {
+      throw new KubeApiException("GET " + path + ": unreadable list: " + e.getMessage(), e);
+    }
+    return new ListMeta(version, cont);
   }
 
   /** The message of a Kubernetes Status body, else the body's start. */
@@ -145,7 +236,11 @@ public final class KubeApi implements AutoCloseable {
    */
   public Watch watch(String pathAndQuery, Predicate<JsonNode> onEvent) {
     CompletableFuture<Void> ended = new CompletableFuture<>();
-    WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT);
+    // API servers (golang.org/x/net websocket) refuse a handshake without Origin: 403.
+    WebSocket.Builder builder =
+        http.newWebSocketBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .header("Origin", endpoint.server().toString());
     String bearer = bearer();
     if (bearer != null) {
       builder.header("Authorization", bearer);
@@ -154,9 +249,16 @@ public final class KubeApi implements AutoCloseable {
       WebSocket socket =
           builder
               .buildAsync(endpoint.websocket(pathAndQuery), new EventListener(onEvent, ended))
-              .get(REQUEST_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+              .get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
       return new Watch(socket, ended);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof WebSocketHandshakeException refused) {
+        int code = refused.getResponse().statusCode();
+        if (code == 401) {
+          forgetToken();
+        }
+        throw new KubeApiException(code, "watch " + pathAndQuery + ": " + code + " refused");
+      }
       throw new KubeApiException("watch " + pathAndQuery + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
       throw new KubeApiException("watch " + pathAndQuery + ": no answer", e);
@@ -242,8 +344,18 @@ public final class KubeApi implements AutoCloseable {
     return bearer == null ? request : request.header("Authorization", bearer);
   }
 
-  /** "Bearer <token>" from the token file, re-read once a minute; null without a token file. */
+  private synchronized void forgetToken() {
+    tokenReadAt = null;
+  }
+
+  /**
+   * "Bearer <token>" from the token file, re-read once a minute; null without a token file, and
+   * never over plain http except to this machine (kubectl proxy): a token must not travel in clear.
+   */
   private synchronized String bearer() {
+    if (!sendsToken) {
+      return null;
+    }
     Instant now = clock.instant();
     if (tokenReadAt == null || !now.isBefore(tokenReadAt.plus(TOKEN_TTL))) {
       try {

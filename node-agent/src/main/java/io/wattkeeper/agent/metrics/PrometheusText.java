@@ -141,7 +141,7 @@ final class PrometheusText {
 
   private void escapeLabelValue(String value) {
     if (value == null) {
-      throw new IllegalArgumentException("null label value in " + family);
+      return; // an unknown name (a pod the API has not shown yet) is an empty label, not a 500
     }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

@@ -22,6 +22,7 @@ import io.wattkeeper.agent.measure.RaplDiscovery;
 import io.wattkeeper.agent.podresources.GpuAllocations;
 import io.wattkeeper.agent.proc.ProcessTable;
 import io.wattkeeper.agent.state.StateStore;
+import io.wattkeeper.api.v1alpha1.NodeEnergyReportStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -31,7 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.jboss.logging.Logger;
@@ -163,7 +166,17 @@ public class AgentRuntime {
 
   void stop(@Observes ShutdownEvent event) {
     if (timers != null) {
-      timers.shutdownNow();
+      // Let a sample or report in progress finish: interrupting it mid-read or mid-PUT helps
+      // nobody.
+      timers.shutdown();
+      try {
+        if (!timers.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+          timers.shutdownNow();
+        }
+      } catch (InterruptedException e) {
+        timers.shutdownNow();
+        Thread.currentThread().interrupt();
+      }
     }
     if (directory != null) {
       directory.close();
@@ -179,7 +192,7 @@ public class AgentRuntime {
   }
 
   /**
-   * Runs sample and report on timers of their own. A fixed-rate task never overlaps itself, and
+   * Runs sample and report on timers of their own. A scheduled task never overlaps itself, and
    * stops for good if it throws: the guard keeps anything (an Error from native code included) from
    * ending the agent's sampling silently.
    */
@@ -194,8 +207,11 @@ public class AgentRuntime {
             });
     long sampleMs = config.sampleInterval().toMillis();
     long reportMs = config.reportInterval().toMillis();
-    timers.scheduleAtFixedRate(guarded("sample", this::sample), sampleMs, sampleMs, MILLISECONDS);
-    timers.scheduleAtFixedRate(guarded("report", this::report), reportMs, reportMs, MILLISECONDS);
+    // Fixed delay, not fixed rate: after a stall, missed runs are skipped, not run back to back.
+    timers.scheduleWithFixedDelay(
+        guarded("sample", this::sample), sampleMs, sampleMs, MILLISECONDS);
+    timers.scheduleWithFixedDelay(
+        guarded("report", this::report), reportMs, reportMs, MILLISECONDS);
   }
 
   private Runnable guarded(String what, Runnable task) {
@@ -226,20 +242,31 @@ public class AgentRuntime {
     }
   }
 
+  /**
+   * Writes the report. The sampler's lock is held only to read and update the ledger, never across
+   * a network call: a slow or absent API server must not stop the sampling (and with it readiness
+   * and the metrics).
+   */
   void report() {
     if (sampler == null) {
       return;
     }
-    synchronized (sampler) {
-      try {
-        if (writer != null) {
-          ReportWriter.Report current = writer.getOrCreate();
-          if (current.specProblem() != null) {
-            warnings.add(current.specProblem());
-          }
-          if (directory != null && directory.lastError() != null) {
-            warnings.add(directory.lastError() + " (pod names may be stale)");
-          }
+    try {
+      if (writer == null) {
+        synchronized (sampler) {
+          sampler.ledger().reported();
+          lastReportAt = clock.instant();
+        }
+      } else {
+        ReportWriter.Report current = writer.getOrCreate();
+        if (current.specProblem() != null) {
+          warnings.add(current.specProblem());
+        }
+        if (directory != null && directory.lastError() != null) {
+          warnings.add(directory.lastError() + " (pod names may be stale)");
+        }
+        NodeEnergyReportStatus status;
+        synchronized (sampler) {
           // The GPUs as the sampler last saw them: sampling here would move NVML's per-process
           // window and take utilisation samples from the sampler's next interval.
           LastInterval seen = sampler.last();
@@ -248,24 +275,33 @@ public class AgentRuntime {
                 ReportWriter.desiredCaps(current),
                 seen.gpus().stream().map(GpuReading::sample).toList());
           }
-          writer.writeStatus(
-              current,
-              () ->
-                  StatusBuilder.build(
-                      facts,
-                      sampler.ledger(),
-                      sampler.last(),
-                      caps.applied(),
-                      warnings.current(false),
-                      clock.instant()));
-          warnings.current(true);
+          status =
+              StatusBuilder.build(
+                  facts,
+                  sampler.ledger(),
+                  sampler.last(),
+                  caps.applied(),
+                  warnings.current(false),
+                  clock.instant());
         }
-        sampler.ledger().reported();
-        lastReportAt = clock.instant();
-      } catch (RuntimeException e) {
-        warnings.add("report failed: " + e.getMessage());
-        LOG.warn("report failed", e);
+        writer.writeStatus(current, () -> status);
+        warnings.current(true);
+        Set<String> ended = new HashSet<>();
+        if (status.getPods() != null) {
+          status.getPods().stream()
+              .filter(p -> Boolean.TRUE.equals(p.getEnded()))
+              .forEach(p -> ended.add(p.getUid()));
+        }
+        synchronized (sampler) {
+          sampler.ledger().reported(ended);
+          lastReportAt = clock.instant();
+        }
       }
+    } catch (RuntimeException e) {
+      warnings.add("report failed: " + e.getMessage());
+      LOG.warn("report failed", e);
+    }
+    synchronized (sampler) {
       saveState();
     }
   }

@@ -11,9 +11,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,6 +32,7 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
   private static final Logger LOG = Logger.getLogger(KubernetesPodDirectory.class);
   static final int WATCH_SECONDS = 300;
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  static final Duration MIN_HEALTHY_WATCH = Duration.ofSeconds(30);
 
   private final KubeApi api;
   private final String nodeName;
@@ -41,7 +44,8 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
   private volatile boolean stopped;
   private volatile KubeApi.Watch current;
   private volatile String lastError;
-  private String resourceVersion;
+  private volatile String resourceVersion;
+  private final AtomicInteger watchNumber = new AtomicInteger();
 
   public KubernetesPodDirectory(KubeApi api, String nodeName, boolean fieldSelector) {
     this.api = api;
@@ -74,30 +78,42 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
     long backoffMs = 1000;
     boolean relist = true;
     while (!stopped) {
+      boolean healthy;
       try {
         if (relist) {
           list();
           relist = false;
+          lastError = null;
         }
-        relist = watchOnce();
-        lastError = null;
-        backoffMs = 1000;
-      } catch (KubeApiException | IllegalStateException e) {
+        WatchEnd end = watchOnce();
+        relist = end.relist();
+        // A watch that ended at once without news (a proxy closing it, a repeated ERROR) is a
+        // failure too: reconnecting at full speed would hammer the API server.
+        healthy = end.lasted().compareTo(MIN_HEALTHY_WATCH) >= 0 || end.events() > 0;
+      } catch (Throwable e) {
         if (stopped) {
           return;
         }
         lastError = "pod list/watch failed: " + e.getMessage();
         LOG.warnf("%s; retrying in %d ms", lastError, backoffMs);
         relist = true;
-        try {
-          Thread.sleep(backoffMs);
-        } catch (InterruptedException ie) {
-          return;
-        }
-        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
+        healthy = false;
       }
+      if (healthy) {
+        backoffMs = 1000;
+        continue;
+      }
+      try {
+        Thread.sleep(backoffMs + ThreadLocalRandom.current().nextLong(backoffMs / 4 + 1));
+      } catch (InterruptedException ie) {
+        return;
+      }
+      backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF.toMillis());
     }
   }
+
+  /** How a watch ended: whether a fresh list must follow, how long it lasted, events applied. */
+  private record WatchEnd(boolean relist, Duration lasted, int events) {}
 
   private void list() {
     Map<String, PodMeta> fresh = new HashMap<>();
@@ -110,14 +126,16 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
       }
       if (cont != null) {
         q.append("&continue=").append(URLEncoder.encode(cont, StandardCharsets.UTF_8));
+      } else {
+        // Served from the API server's watch cache (pods indexed by node), not read from etcd:
+        // every agent lists at start, and a full etcd read per node would load the control plane.
+        q.append("&resourceVersion=0");
       }
-      JsonNode page = api.get(q.toString());
-      for (JsonNode pod : page.path("items")) {
-        toMeta(pod, nodeName).ifPresent(m -> fresh.put(m.uid(), m));
-      }
-      version = page.path("metadata").path("resourceVersion").asText(null);
-      cont = page.path("metadata").path("continue").asText("");
-      cont = cont.isEmpty() ? null : cont;
+      KubeApi.ListMeta page =
+          api.list(
+              q.toString(), pod -> toMeta(pod, nodeName).ifPresent(m -> fresh.put(m.uid(), m)));
+      version = page.resourceVersion();
+      cont = page.continueToken();
     } while (cont != null);
     synchronized (pods) {
       pods.clear();
@@ -128,8 +146,8 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
     synced = true;
   }
 
-  /** One watch stream; true when the next step must be a fresh list. */
-  private boolean watchOnce() {
+  /** One watch stream. */
+  private WatchEnd watchOnce() {
     StringBuilder q =
         new StringBuilder("/api/v1/pods?watch=true&allowWatchBookmarks=true&timeoutSeconds=")
             .append(WATCH_SECONDS);
@@ -140,11 +158,20 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
       q.append('&').append(selector);
     }
     AtomicBoolean gone = new AtomicBoolean();
+    AtomicInteger events = new AtomicInteger();
+    int number = watchNumber.incrementAndGet();
+    long started = System.nanoTime();
     KubeApi.Watch watch =
         api.watch(
             q.toString(),
             event -> {
+              if (number != watchNumber.get()) {
+                return false; // a watch given up on: its late events must not move our state
+              }
               boolean usable = apply(event);
+              if (usable) {
+                events.incrementAndGet();
+              }
               gone.compareAndSet(false, !usable);
               return usable;
             });
@@ -156,15 +183,18 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
       // The server ends the stream after WATCH_SECONDS; a stream silent for longer is dead.
       watch.ended().get(WATCH_SECONDS + 60L, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
+      watchNumber.incrementAndGet();
       watch.abort();
     } catch (ExecutionException e) {
+      watchNumber.incrementAndGet();
       throw new KubeApiException("pod watch ended: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       watch.abort();
       Thread.currentThread().interrupt();
       stopped = true;
     }
-    return gone.get();
+    watchNumber.incrementAndGet();
+    return new WatchEnd(gone.get(), Duration.ofNanos(System.nanoTime() - started), events.get());
   }
 
   /** Applies one watch event; false when the watch is unusable (410 Gone, unknown error). */

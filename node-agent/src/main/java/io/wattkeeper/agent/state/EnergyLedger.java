@@ -114,10 +114,19 @@ public final class EnergyLedger {
    * counters have now been reported twice. Returns the forgotten UIDs.
    */
   public List<String> reported() {
+    return reported(null);
+  }
+
+  /**
+   * As {@link #reported()}, counting only the ended pods that the written report showed as ended
+   * (null: all): a pod that ended while the report was on its way has not had its final counters
+   * reported yet.
+   */
+  public List<String> reported(java.util.Set<String> endedInReport) {
     state.sequence++;
     List<String> dropped = new ArrayList<>();
     for (PodCounters c : List.copyOf(pods.values())) {
-      if (c.ended()) {
+      if (c.ended() && (endedInReport == null || endedInReport.contains(c.uid))) {
         c.reportsSinceEnded++;
         if (c.reportsSinceEnded >= 2) {
           pods.remove(c.uid);

@@ -67,6 +67,23 @@ class KubeApiTest {
               code = 200;
               body = "{\"kind\":\"Thing\",\"n\":1}";
             }
+            case "/unauthorized" -> {
+              code = 401;
+              body = "{\"kind\":\"Status\",\"message\":\"Unauthorized\"}";
+            }
+            case "/stall" -> {
+              // Headers, then part of the body, then nothing: a connection dying mid-answer.
+              exchange.sendResponseHeaders(200, 100);
+              exchange.getResponseBody().write("{\"kind\":".getBytes(StandardCharsets.UTF_8));
+              exchange.getResponseBody().flush();
+              try {
+                Thread.sleep(5_000);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              exchange.close();
+              return;
+            }
             case "/conflict" -> {
               code = 409;
               body = "{\"kind\":\"Status\",\"message\":\"the object has been modified\"}";
@@ -81,6 +98,7 @@ class KubeApiTest {
           exchange.getResponseBody().write(bytes);
           exchange.close();
         });
+    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
     server.start();
     url = URI.create("https://localhost:" + server.getAddress().getPort());
   }
@@ -215,6 +233,53 @@ class KubeApiTest {
       assertThatThrownBy(() -> api.get("/other"))
           .hasMessage("GET /other: 500 boom")
           .satisfies(e -> assertThat(((KubeApiException) e).code()).isEqualTo(500));
+    }
+  }
+
+  @Test
+  void a401MakesTheNextCallReadTheTokenAgain() throws IOException {
+    Path token = Files.writeString(dir.resolve("token-3"), "revoked");
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-29T00:00:00Z"));
+    try (KubeApi api = client(dir.resolve("api.pem"), token, clock)) {
+      assertThatThrownBy(() -> api.get("/unauthorized"))
+          .satisfies(e -> assertThat(((KubeApiException) e).code()).isEqualTo(401));
+      Files.writeString(token, "fresh");
+      api.get("/ok"); // no minute has passed: only the 401 explains a re-read
+      assertThat(authorizations).last().isEqualTo("Bearer fresh");
+    }
+  }
+
+  @Test
+  void anAnswerThatStopsMidBodyEndsAtTheDeadline() {
+    try (KubeApi api =
+        new KubeApi(
+            new KubeEndpoint(url, dir.resolve("absent-token"), dir.resolve("api.pem")),
+            new MutableClock(Instant.parse("2026-11-29T00:00:00Z")),
+            Duration.ofSeconds(1))) {
+      long t0 = System.nanoTime();
+      assertThatThrownBy(() -> api.get("/stall"))
+          .isInstanceOf(KubeApiException.class)
+          .hasMessageContaining("no complete answer in PT1S");
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+    }
+  }
+
+  @Test
+  void theTokenGoesOnlyOverHttpsOrToThisMachine() {
+    Path token = dir.resolve("absent-token");
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-29T00:00:00Z"));
+    for (var expected :
+        Map.of(
+                "https://10.96.0.1:443", true,
+                "http://127.0.0.1:8001", true,
+                "http://localhost:8001", true,
+                "http://10.0.0.7:8080", false,
+                "http://api.example.com", false)
+            .entrySet()) {
+      try (KubeApi api =
+          new KubeApi(new KubeEndpoint(URI.create(expected.getKey()), token, token), clock)) {
+        assertThat(api.sendsToken()).as(expected.getKey()).isEqualTo(expected.getValue());
+      }
     }
   }
 }

@@ -99,8 +99,12 @@ class PrometheusTextTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> text.sample("x", 1, "odd"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> text.sample("x", 1, "k", null))
-        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aNullLabelValueIsEmptyNotAFailedScrape() {
+    text.family("x", Type.GAUGE, "an unknown pod name").sample("x", 1, "pod", null);
+    assertThat(out.toString()).contains("x{pod=\"\"} 1\n");
   }
 
   @Test

@@ -265,6 +265,15 @@ class AgentReportTest {
     given().port(http.port()).get("/q/health/live").then().statusCode(200);
     given().port(http.port()).get("/q/health").then().statusCode(200);
     given().port(http.port()).get("/q/nothing").then().statusCode(404);
+    // A client that sends half a request and stops holds one of the server's threads (until
+    // sun.net.httpserver.maxReqTime): the probes are still answered.
+    try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", http.port())) {
+      stalled.getOutputStream().write("GET /q/metrics HTTP/1.1\r\nHost: a\r\n".getBytes());
+      stalled.getOutputStream().flush();
+      given().port(http.port()).get("/q/health/live").then().statusCode(200);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     given().port(http.port()).post("/q/metrics").then().statusCode(405);
   }
 

@@ -130,6 +130,11 @@ class KubernetesPodDirectoryTest {
         .filteredOn(r -> r != null && r.getPath().startsWith("/api/v1/pods?"))
         .extracting(r -> r.getPath().contains("watch=true") + " " + r.getHeader("Authorization"))
         .contains("false Bearer t0k", "true Bearer t0k");
+    // API servers refuse a websocket handshake without Origin (403); Fabric8 sends it too.
+    assertThat(requests)
+        .filteredOn(r -> r != null && r.getPath().contains("watch=true"))
+        .extracting(r -> r.getHeader("Origin"))
+        .containsOnly(url.substring(0, url.length() - 1));
   }
 
   @Test

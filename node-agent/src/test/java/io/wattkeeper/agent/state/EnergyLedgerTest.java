@@ -42,6 +42,22 @@ class EnergyLedgerTest {
   }
 
   @Test
+  void aPodThatEndedWhileTheReportWasOnItsWayIsNotCounted() {
+    EnergyLedger l = EnergyLedger.newEpoch(clock, "node-a");
+    l.add(interval(10, 5, 3), Set.of("a", "b"));
+    l.add(
+        new IntervalAttribution(Map.of("a", new Shares(1, 0, 0, 0)), Shares.ZERO, Map.of()),
+        Set.of("a"));
+    assertThat(l.pod("b").ended()).isTrue();
+    // The report written had b still running: its final counters have not gone out yet.
+    assertThat(l.reported(Set.of())).isEmpty();
+    assertThat(l.reported(Set.of("b"))).isEmpty();
+    assertThat(l.pod("b")).isNotNull();
+    assertThat(l.reported(Set.of("b"))).containsExactly("b");
+    assertThat(l.sequence()).isEqualTo(3);
+  }
+
+  @Test
   void endedPodsStayUntilReportedTwice() {
     EnergyLedger l = EnergyLedger.newEpoch(clock, "node-a");
     l.add(interval(10, 5, 3), Set.of("a", "b"));

@@ -2,9 +2,7 @@ package io.wattkeeper.agent.kube;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.wattkeeper.agent.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -24,6 +22,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -52,8 +51,6 @@ public final class KubeApi implements AutoCloseable {
   private final Clock clock;
   private final ExecutorService executor;
   private final HttpClient http;
-  private final ObjectMapper json =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private final boolean sendsToken;
   private String token;
   private Instant tokenReadAt;
@@ -95,27 +92,25 @@ public final class KubeApi implements AutoCloseable {
     return sendsToken;
   }
 
-  public ObjectMapper json() {
-    return json;
-  }
-
   public KubeEndpoint endpoint() {
     return endpoint;
   }
 
-  public JsonNode get(String path) {
+  /** GETs a JSON object (as a map: see {@link Json}). */
+  public Map<String, Object> get(String path) {
     return exchange("GET", path, null);
   }
 
-  public JsonNode post(String path, Object body) {
+  /** POSTs {@code body} (maps, lists, beans, records: see {@link Json}) and returns the answer. */
+  public Map<String, Object> post(String path, Object body) {
     return exchange("POST", path, body);
   }
 
-  public JsonNode put(String path, Object body) {
+  public Map<String, Object> put(String path, Object body) {
     return exchange("PUT", path, body);
   }
 
-  private JsonNode exchange(String method, String path, Object body) {
+  private Map<String, Object> exchange(String method, String path, Object body) {
     HttpRequest.Builder request =
         authorized(HttpRequest.newBuilder(URI.create(endpoint.server() + path)))
             .timeout(requestTimeout)
@@ -126,7 +121,7 @@ public final class KubeApi implements AutoCloseable {
       } else {
         request
             .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+            .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
       }
       HttpResponse<byte[]> response = within(request.build(), method + " " + path);
       int code = response.statusCode();
@@ -137,7 +132,11 @@ public final class KubeApi implements AutoCloseable {
         throw new KubeApiException(
             code, method + " " + path + ": " + code + " " + statusMessage(response.body()));
       }
-      return json.readTree(response.body());
+      Object answer = Json.parse(response.body());
+      if (!(answer instanceof Map<?, ?>)) {
+        throw new KubeApiException(code, method + " " + path + ": not a JSON object");
+      }
+      return Json.object(answer);
     } catch (IOException e) {
       throw new KubeApiException(method + " " + path + ": " + e, e);
     }
@@ -171,7 +170,7 @@ public final class KubeApi implements AutoCloseable {
    * GETs a list and hands each item to {@code onItem} one at a time, parsing the body as a stream:
    * a page of full pod objects as one JSON tree would cost the agent tens of megabytes.
    */
-  public ListMeta list(String path, Consumer<JsonNode> onItem) {
+  public ListMeta list(String path, Consumer<Map<String, Object>> onItem) {
     HttpRequest request =
         authorized(HttpRequest.newBuilder(URI.create(endpoint.server() + path)))
             .timeout(requestTimeout)
@@ -189,7 +188,7 @@ public final class KubeApi implements AutoCloseable {
     }
     String version = null;
     String cont = null;
-    try (JsonParser parser = json.getFactory().createParser(response.body())) {
+    try (JsonParser parser = Json.parser(response.body())) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new KubeApiException(0, "GET " + path + ": not a list");
       }
@@ -198,13 +197,13 @@ public final class KubeApi implements AutoCloseable {
         JsonToken value = parser.nextToken();
         if (field.equals("items") && value == JsonToken.START_ARRAY) {
           while (parser.nextToken() == JsonToken.START_OBJECT) {
-            onItem.accept(json.readTree(parser));
+            onItem.accept(Json.object(Json.read(parser)));
           }
         } else if (field.equals("metadata") && value == JsonToken.START_OBJECT) {
-          JsonNode meta = json.readTree(parser);
-          version = meta.path("resourceVersion").asText(null);
-          String c = meta.path("continue").asText("");
-          cont = c.isEmpty() ? null : c;
+          Object meta = Json.read(parser);
+          version = Json.string(Json.at(meta, "resourceVersion"));
+          String c = Json.string(Json.at(meta, "continue"));
+          cont = c == null || c.isEmpty() ? null : c;
         } else {
           parser.skipChildren();
         }
@@ -218,9 +217,9 @@ public final class KubeApi implements AutoCloseable {
   /** The message of a Kubernetes Status body, else the body's start. */
   private String statusMessage(byte[] body) {
     try {
-      JsonNode status = json.readTree(body);
-      if (status != null && status.hasNonNull("message")) {
-        return status.get("message").asText();
+      String message = Json.string(Json.at(Json.parse(body), "message"));
+      if (message != null) {
+        return message;
       }
     } catch (IOException e) {
       // not JSON: show the text itself
@@ -234,7 +233,7 @@ public final class KubeApi implements AutoCloseable {
    * false to end the stream; the returned future completes (normally or with the error) when the
    * stream ends, whoever ends it.
    */
-  public Watch watch(String pathAndQuery, Predicate<JsonNode> onEvent) {
+  public Watch watch(String pathAndQuery, Predicate<Map<String, Object>> onEvent) {
     CompletableFuture<Void> ended = new CompletableFuture<>();
     // API servers (golang.org/x/net websocket) refuse a handshake without Origin: 403.
     WebSocket.Builder builder =
@@ -278,12 +277,12 @@ public final class KubeApi implements AutoCloseable {
 
   /** Joins fragmented frames into one event object each; one message at a time. */
   private final class EventListener implements WebSocket.Listener {
-    private final Predicate<JsonNode> onEvent;
+    private final Predicate<Map<String, Object>> onEvent;
     private final CompletableFuture<Void> ended;
     private final StringBuilder text = new StringBuilder();
     private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
 
-    EventListener(Predicate<JsonNode> onEvent, CompletableFuture<Void> ended) {
+    EventListener(Predicate<Map<String, Object>> onEvent, CompletableFuture<Void> ended) {
       this.onEvent = onEvent;
       this.ended = ended;
     }
@@ -316,7 +315,7 @@ public final class KubeApi implements AutoCloseable {
 
     private void deliver(WebSocket socket, byte[] message) {
       try {
-        if (!onEvent.test(json.readTree(message))) {
+        if (!onEvent.test(Json.object(Json.parse(message)))) {
           socket.abort();
           ended.complete(null);
         }

@@ -1,6 +1,6 @@
 package io.wattkeeper.agent.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.wattkeeper.agent.json.Json;
 import io.wattkeeper.agent.kube.CpuQuantity;
 import io.wattkeeper.agent.kube.KubeApi;
 import io.wattkeeper.agent.kube.KubeApiException;
@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -198,13 +199,13 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
   }
 
   /** Applies one watch event; false when the watch is unusable (410 Gone, unknown error). */
-  boolean apply(JsonNode event) {
-    String type = event.path("type").asText("");
-    JsonNode object = event.path("object");
-    String version = object.path("metadata").path("resourceVersion").asText(null);
+  boolean apply(Map<String, Object> event) {
+    String type = String.valueOf(event.get("type"));
+    Object object = event.get("object");
+    String version = Json.string(Json.at(object, "metadata", "resourceVersion"));
     switch (type) {
       case "ADDED", "MODIFIED" -> {
-        Optional<PodMeta> meta = toMeta(object, nodeName);
+        Optional<PodMeta> meta = toMeta(Json.object(object), nodeName);
         String uid = uidOf(object);
         synchronized (pods) {
           if (meta.isPresent()) {
@@ -228,7 +229,7 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
       case "ERROR" -> {
         LOG.infof(
             "pod watch: %s (%s); listing again",
-            object.path("message").asText("error"), object.path("code").asText("?"));
+            Json.at(object, "message"), Json.at(object, "code"));
         return false;
       }
       default -> {
@@ -243,12 +244,12 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
   }
 
   /** The key a pod is stored under (a static pod's config hash), as toMeta gives it. */
-  private static String uidOf(JsonNode pod) {
-    String mirrorOf = pod.path("metadata").path("annotations").path(MIRROR).asText("");
-    if (!mirrorOf.isBlank()) {
+  private static String uidOf(Object pod) {
+    String mirrorOf = Json.string(Json.at(pod, "metadata", "annotations", MIRROR));
+    if (mirrorOf != null && !mirrorOf.isBlank()) {
       return mirrorOf;
     }
-    return pod.path("metadata").path("uid").asText(null);
+    return Json.string(Json.at(pod, "metadata", "uid"));
   }
 
   private void publish() {
@@ -257,30 +258,31 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
 
   private static final String MIRROR = "kubernetes.io/config.mirror";
 
-  static Optional<PodMeta> toMeta(JsonNode pod, String nodeName) {
-    JsonNode meta = pod.path("metadata");
-    if (!nodeName.equals(pod.path("spec").path("nodeName").asText(null))
-        || !meta.hasNonNull("uid")) {
+  static Optional<PodMeta> toMeta(Map<String, Object> pod, String nodeName) {
+    String uid = Json.string(Json.at(pod, "metadata", "uid"));
+    if (!nodeName.equals(Json.at(pod, "spec", "nodeName")) || uid == null) {
       return Optional.empty();
     }
     // A static pod runs under its config hash (cgroup, PodResources); the API shows a mirror pod
     // with its own UID and the hash in this annotation.
-    String mirrorOf = meta.path("annotations").path(MIRROR).asText("");
+    String mirrorOf = Json.string(Json.at(pod, "metadata", "annotations", MIRROR));
+    String namespace = Json.string(Json.at(pod, "metadata", "namespace"));
+    String name = Json.string(Json.at(pod, "metadata", "name"));
     return Optional.of(
         new PodMeta(
-            !mirrorOf.isBlank() ? mirrorOf : meta.get("uid").asText(),
-            meta.path("namespace").asText(""),
-            meta.path("name").asText(""),
-            cpuRequests(pod.path("spec").path("containers"))));
+            mirrorOf != null && !mirrorOf.isBlank() ? mirrorOf : uid,
+            namespace == null ? "" : namespace,
+            name == null ? "" : name,
+            cpuRequests(Json.array(Json.at(pod, "spec", "containers")))));
   }
 
-  static double cpuRequests(JsonNode containers) {
+  static double cpuRequests(List<Object> containers) {
     double cores = 0;
-    for (JsonNode c : containers) {
-      JsonNode cpu = c.path("resources").path("requests").path("cpu");
-      if (cpu.isTextual() || cpu.isNumber()) {
+    for (Object c : containers) {
+      Object cpu = Json.at(c, "resources", "requests", "cpu");
+      if (cpu instanceof String || cpu instanceof Number) {
         // a malformed quantity counts as no request
-        cores += CpuQuantity.parse(cpu.asText()).orElse(0);
+        cores += CpuQuantity.parse(String.valueOf(cpu)).orElse(0);
       }
     }
     return cores;

@@ -1,13 +1,13 @@
 package io.wattkeeper.agent.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.wattkeeper.agent.json.Json;
 import io.wattkeeper.agent.kube.KubeApi;
 import io.wattkeeper.agent.kube.KubeApiException;
 import io.wattkeeper.api.v1alpha1.Api;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReportSpec;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReportStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -26,7 +26,7 @@ public final class ReportWriter {
    * The report as last read: the raw object (kept whole for the PUT), its spec, and why the spec
    * could not be read (null when it could; an unreadable spec asks for nothing).
    */
-  public record Report(ObjectNode object, NodeEnergyReportSpec spec, String specProblem) {}
+  public record Report(Map<String, Object> object, NodeEnergyReportSpec spec, String specProblem) {}
 
   public ReportWriter(KubeApi api, String nodeName) {
     this.api = api;
@@ -67,25 +67,46 @@ public final class ReportWriter {
     }
   }
 
-  private Report read(JsonNode object) {
-    if (!(object instanceof ObjectNode o) || !o.path("metadata").has("resourceVersion")) {
+  private Report read(Map<String, Object> object) {
+    if (Json.at(object, "metadata", "resourceVersion") == null) {
       throw new KubeApiException(0, "GET " + path + ": not a NodeEnergyReport: " + object);
     }
-    JsonNode spec = o.path("spec");
-    if (!spec.isObject()) {
-      return new Report(o, new NodeEnergyReportSpec(null), null);
-    }
+    Object spec = object.get("spec");
     try {
-      return new Report(o, api.json().treeToValue(spec, NodeEnergyReportSpec.class), null);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
+      return new Report(object, new NodeEnergyReportSpec(caps(Json.object(spec))), null);
+    } catch (IllegalArgumentException e) {
       return new Report(
-          o,
+          object,
           new NodeEnergyReportSpec(null),
           "NodeEnergyReport "
               + nodeName
               + " spec unreadable, no GPU caps applied: "
               + e.getMessage());
     }
+  }
+
+  /** spec.gpuPowerLimits, checked as the CRD schema would (gpuUuid and watts >= 1 required). */
+  private static List<NodeEnergyReportSpec.GpuPowerLimit> caps(Map<String, Object> spec) {
+    Object limits = spec.get("gpuPowerLimits");
+    if (limits == null) {
+      return null;
+    }
+    if (!(limits instanceof List<?>)) {
+      throw new IllegalArgumentException("gpuPowerLimits is not a list");
+    }
+    List<NodeEnergyReportSpec.GpuPowerLimit> out = new ArrayList<>();
+    for (Object entry : Json.array(limits)) {
+      String uuid = Json.string(Json.at(entry, "gpuUuid"));
+      Object watts = Json.at(entry, "watts");
+      if (uuid == null || !(watts instanceof Long w) || w < 1 || w > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "gpuPowerLimits entry needs gpuUuid and whole watts >= 1: " + Json.writeString(entry));
+      }
+      out.add(
+          new NodeEnergyReportSpec.GpuPowerLimit(
+              uuid, w.intValue(), Json.string(Json.at(entry, "reason"))));
+    }
+    return out;
   }
 
   /** The GPU caps the operator asks for. */
@@ -99,8 +120,8 @@ public final class ReportWriter {
   public void writeStatus(Report current, Supplier<NodeEnergyReportStatus> status) {
     Report target = current;
     for (int attempt = 0; ; attempt++) {
-      ObjectNode body = target.object().deepCopy();
-      body.set("status", api.json().valueToTree(status.get()));
+      Map<String, Object> body = new LinkedHashMap<>(target.object());
+      body.put("status", status.get());
       try {
         api.put(path + "/status", body);
         return;

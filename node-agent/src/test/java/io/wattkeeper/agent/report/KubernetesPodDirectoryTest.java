@@ -53,6 +53,12 @@ class KubernetesPodDirectoryTest {
     server.after();
   }
 
+  static Map<String, Object> event(String json) throws java.io.IOException {
+    return io.wattkeeper.agent.json.Json.object(
+        io.wattkeeper.agent.json.Json.parse(
+            json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
   static Pod pod(String ns, String name, String node, String cpu) {
     var b =
         new PodBuilder()
@@ -160,21 +166,23 @@ class KubernetesPodDirectoryTest {
       ObjectMapper json = new ObjectMapper();
       assertThat(
               pods.apply(
-                  json.readTree(
+                  event(
                       "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410,"
                           + "\"message\":\"too old resource version\"}}")))
           .isFalse();
-      assertThat(pods.apply(json.readTree("{\"type\":\"SURPRISE\",\"object\":{}}"))).isFalse();
+      assertThat(pods.apply(event("{\"type\":\"SURPRISE\",\"object\":{}}"))).isFalse();
       assertThat(
               pods.apply(
-                  json.readTree(
+                  event(
                       "{\"type\":\"BOOKMARK\",\"object\":{\"metadata\":{\"resourceVersion\":\"9\"}}}")))
           .isTrue();
       // A pod of another node in an ADDED event (a server ignoring the selector) is not kept.
       assertThat(
               pods.apply(
-                  json.valueToTree(
-                      Map.of("type", "ADDED", "object", pod("ml", "x", "node-b", "1")))))
+                  io.wattkeeper.agent.json.Json.object(
+                      io.wattkeeper.agent.json.Json.parse(
+                          json.writeValueAsBytes(
+                              Map.of("type", "ADDED", "object", pod("ml", "x", "node-b", "1")))))))
           .isTrue();
       assertThat(pods.byUid()).isEmpty();
     }

@@ -71,7 +71,9 @@ class ReportWriterTest {
     writer.writeStatus(report, () -> new NodeEnergyReportStatus().setPodCount(3));
     assertThat(read().getStatus().getPodCount()).isEqualTo(3);
     // A second getOrCreate finds it instead of creating another.
-    assertThat(writer.getOrCreate().object().path("status").path("podCount").asInt()).isEqualTo(3);
+    assertThat(
+            io.wattkeeper.agent.json.Json.at(writer.getOrCreate().object(), "status", "podCount"))
+        .isEqualTo(3L);
   }
 
   @Test

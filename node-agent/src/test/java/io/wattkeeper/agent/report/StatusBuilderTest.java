@@ -26,6 +26,15 @@ class StatusBuilderTest {
   // Pods as the API server sends them: Fabric8's model written out as JSON.
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  static java.util.Map<String, Object> asJson(Pod pod) {
+    try {
+      return io.wattkeeper.agent.json.Json.object(
+          io.wattkeeper.agent.json.Json.parse(JSON.writeValueAsBytes(pod)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
   static final PowerModel MODEL = new PowerModel("ccf-vcpu", 1.48, 7, 0.392, "CCF AWS average");
 
@@ -167,10 +176,10 @@ class StatusBuilderTest {
             .build();
     Pod other = new PodBuilder(mine).editSpec().withNodeName("node-b").endSpec().build();
     Pod unscheduled = new PodBuilder(mine).editSpec().withNodeName(null).endSpec().build();
-    assertThat(KubernetesPodDirectory.toMeta(JSON.valueToTree(mine), "node-a"))
+    assertThat(KubernetesPodDirectory.toMeta(asJson(mine), "node-a"))
         .hasValueSatisfying(m -> assertThat(m.cpuRequestCores()).isEqualTo(1.75));
-    assertThat(KubernetesPodDirectory.toMeta(JSON.valueToTree(other), "node-a")).isEmpty();
-    assertThat(KubernetesPodDirectory.toMeta(JSON.valueToTree(unscheduled), "node-a")).isEmpty();
+    assertThat(KubernetesPodDirectory.toMeta(asJson(other), "node-a")).isEmpty();
+    assertThat(KubernetesPodDirectory.toMeta(asJson(unscheduled), "node-a")).isEmpty();
     // A static pod's mirror: its cgroup carries the config hash, not the API UID.
     Pod mirror =
         new PodBuilder(mine)
@@ -178,7 +187,7 @@ class StatusBuilderTest {
             .addToAnnotations("kubernetes.io/config.mirror", "6f9c5b1e8d7a4c3b2a1f0e9d8c7b6a5f")
             .endMetadata()
             .build();
-    assertThat(KubernetesPodDirectory.toMeta(JSON.valueToTree(mirror), "node-a"))
+    assertThat(KubernetesPodDirectory.toMeta(asJson(mirror), "node-a"))
         .hasValueSatisfying(m -> assertThat(m.uid()).isEqualTo("6f9c5b1e8d7a4c3b2a1f0e9d8c7b6a5f"));
   }
 

@@ -110,6 +110,53 @@ class EnergyLedgerTest {
   }
 
   @Test
+  void aStateFileWrittenByJacksonStillLoadsAndOursIsTheSameDocument() throws IOException {
+    // Agents before this version wrote the file with Jackson's databind: nodes upgrading keep
+    // their counters (same epoch) only if it still reads.
+    StateStore store = new StateStore(tmp, "node-a", clock);
+    EnergyLedger first = store.load("node-a").ledger();
+    first.add(interval(10, 5, 3), Set.of("a", "b"));
+    first.add(
+        new IntervalAttribution(Map.of("a", new Shares(1, 0, 0, 0)), Shares.ZERO, Map.of()),
+        Set.of("a"));
+    first.name("a", "ml", "infer-0");
+    first.reported();
+    com.fasterxml.jackson.databind.ObjectMapper jackson =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    byte[] old = jackson.writeValueAsBytes(first.snapshot());
+    Files.write(store.file(), old);
+
+    EnergyLedger second = new StateStore(tmp, "node-a", clock).load("node-a").ledger();
+    assertThat(second.counterEpoch()).isEqualTo(first.counterEpoch());
+    assertThat(second.sequence()).isEqualTo(1);
+    assertThat(second.pod("a").name).isEqualTo("infer-0");
+    assertThat(second.pod("b").ended()).isTrue();
+    assertThat(second.pod("b").reportsSinceEnded).isEqualTo(1);
+    assertThat(second.gpuJoules()).containsEntry("GPU-1", 2.0);
+    store.save(second);
+    // The same document, but for the null members Jackson writes and we leave out.
+    assertThat(io.wattkeeper.agent.json.Json.parse(Files.readAllBytes(store.file())))
+        .isEqualTo(withoutNulls(io.wattkeeper.agent.json.Json.parse(old)));
+  }
+
+  static Object withoutNulls(Object json) {
+    if (json instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new java.util.LinkedHashMap<>();
+      m.forEach(
+          (k, v) -> {
+            if (v != null) {
+              out.put(k, withoutNulls(v));
+            }
+          });
+      return out;
+    }
+    if (json instanceof java.util.List<?> l) {
+      return l.stream().map(EnergyLedgerTest::withoutNulls).toList();
+    }
+    return json;
+  }
+
+  @Test
   void lostStateStartsANewEpoch() throws IOException {
     StateStore store = new StateStore(tmp, "node-a", clock);
     EnergyLedger first = store.load("node-a").ledger();

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * {@code wattkeeper measure}: the energy and CO2e of a command (or of the whole machine for a
@@ -218,7 +217,7 @@ public final class MeasureCommand {
             LocalDateTime.now(ZoneOffset.UTC)
                 .format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")),
             o.projectName(),
-            UUID.randomUUID().toString(),
+            RunId.random().toString(),
             "",
             num(seconds),
             num(kg),

@@ -45,13 +45,16 @@ final class CommandRun {
     if (stdoutToStderr) {
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File("/dev/stderr")));
     }
+    // A process that exists before the command starts is not its descendant: the first scan
+    // reads only processes started since, not the whole machine.
+    Set<Integer> outside = new HashSet<>(m.processes.pids());
     long start = System.nanoTime();
     Process process = pb.start();
     int root = (int) process.pid();
+    outside.remove(root); // its PID may be one that ended after the listing
     Set<Integer> tree = new HashSet<>();
     tree.add(root);
     Map<Integer, Long> treeTicks = new HashMap<>();
-    Set<Integer> outside = new HashSet<>();
     int scans = 0;
     double rssByteSeconds = 0;
     double memoryJoules = 0;
@@ -69,7 +72,7 @@ final class CommandRun {
       double dt = (now - lastTick) / 1e9;
       lastTick = now;
       if (!done) {
-        lastRss = scanTree(m, tree, treeTicks, outside, scans++ % 30 == 0);
+        lastRss = scanTree(m, tree, treeTicks, outside, ++scans % 30 == 0);
       }
       double nodeMemBefore = machine.memoryJoules;
       List<MachineIntegrator.GpuTick> gpus = machine.tick();

@@ -52,11 +52,18 @@ final class MachineContext {
    * GPU, said on stderr.
    */
   static GpuMeter loadGpuMeter(java.io.PrintStream err) {
-    if (System.getenv("WATTKEEPER_NVML_LIBRARY") == null
-        && !NvmlLocator.system().mayLoad(NVML_LIBRARY)) {
+    NvmlLocator locator = NvmlLocator.system();
+    if (System.getenv("WATTKEEPER_NVML_LIBRARY") == null && !locator.mayLoad(NVML_LIBRARY)) {
       return GpuMeter.NONE;
     }
     quietGpuLogging();
+    if (System.getProperty("jna.platform.library.path") == null) {
+      try {
+        System.setProperty("jna.platform.library.path", locator.platformLibraryPath());
+      } catch (java.io.IOException e) {
+        // Left unset: JNA then lists the folders itself with ldconfig, only slower.
+      }
+    }
     try {
       return GpuMeterProducer.forCommandLine();
     } catch (RuntimeException | LinkageError e) {

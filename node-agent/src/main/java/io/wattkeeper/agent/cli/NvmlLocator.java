@@ -84,6 +84,22 @@ final class NvmlLocator {
     return dirs;
   }
 
+  /**
+   * A value for {@code jna.platform.library.path}: JNA's fallback folders. When it is set, JNA
+   * skips running {@code /sbin/ldconfig -p} (~60 ms of CPU) to list them; the loader cache that
+   * command prints is what {@code dlopen}, which JNA tries first, searches anyway.
+   */
+  String platformLibraryPath() throws IOException {
+    StringBuilder path = new StringBuilder();
+    for (Path dir : searchDirs()) {
+      if (path.length() > 0) {
+        path.append(File.pathSeparator);
+      }
+      path.append(dir);
+    }
+    return path.toString();
+  }
+
   private void addPathList(List<Path> dirs, String list, String separator) {
     if (list == null) {
       return;

@@ -84,6 +84,19 @@ class NvmlLocatorTest {
   }
 
   @Test
+  void platformLibraryPathListsTheFoldersSearched() throws IOException {
+    library("usr/lib/x86_64-linux-gnu");
+    Files.createDirectories(root.resolve("lib64"));
+    String path = locator(Map.of("LD_LIBRARY_PATH", "/opt/nvidia"), Map.of()).platformLibraryPath();
+    assertThat(path.split(":"))
+        .containsExactly(
+            root.resolve("opt/nvidia").toString(),
+            root.resolve("lib64").toString(),
+            root.resolve("usr/lib").toString(),
+            root.resolve("usr/lib/x86_64-linux-gnu").toString());
+  }
+
+  @Test
   void aPathIsLeftToJna() {
     assertThat(locator(Map.of(), Map.of()).mayLoad("/run/nvidia/driver/usr/lib64/" + NVML))
         .isTrue();

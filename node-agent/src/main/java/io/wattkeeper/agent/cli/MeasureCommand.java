@@ -1,7 +1,5 @@
 package io.wattkeeper.agent.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.wattkeeper.agent.gpu.GpuMeter;
 import io.wattkeeper.agent.host.HostPaths;
 import io.wattkeeper.api.carbon.GridIntensity;
@@ -266,12 +264,7 @@ public final class MeasureCommand {
   private static void print(
       MeasureOptions o, Map<String, Object> r, PrintStream out, PrintStream err, boolean command) {
     if (o.json()) {
-      try {
-        out.println(
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+      out.println(PrettyJson.write(r));
       return;
     }
     // Text goes to stderr so it never mixes with the command's own stdout.

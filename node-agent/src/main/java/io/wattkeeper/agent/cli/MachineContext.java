@@ -58,11 +58,7 @@ final class MachineContext {
     }
     quietGpuLogging();
     if (System.getProperty("jna.platform.library.path") == null) {
-      try {
-        System.setProperty("jna.platform.library.path", locator.platformLibraryPath());
-      } catch (java.io.IOException e) {
-        // Left unset: JNA then lists the folders itself with ldconfig, only slower.
-      }
+      System.setProperty("jna.platform.library.path", locator.platformLibraryPath());
     }
     try {
       return GpuMeterProducer.forCommandLine();

@@ -1,9 +1,8 @@
 package io.wattkeeper.agent.cli;
 
+import io.wattkeeper.agent.host.SmallFiles;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,21 +62,22 @@ final class NvmlLocator {
     }
   }
 
-  List<Path> searchDirs() throws IOException {
+  List<Path> searchDirs() {
     List<Path> dirs = new ArrayList<>();
     addPathList(dirs, env.get("LD_LIBRARY_PATH"), ":");
     addPathList(dirs, properties.get("jna.library.path"), File.pathSeparator);
     addPathList(dirs, properties.get("jna.platform.library.path"), File.pathSeparator);
     for (String d : List.of("lib", "lib64", "usr/lib", "usr/lib64")) {
-      Path dir = root.resolve(d);
-      if (!Files.isDirectory(dir)) {
-        continue;
+      File dir = root.resolve(d).toFile();
+      String[] names = dir.list(); // plain names: cheaper than a DirectoryStream with a glob
+      if (names == null) {
+        continue; // no such folder on this distribution
       }
-      dirs.add(dir);
-      // Debian's multiarch folders (x86_64-linux-gnu, aarch64-linux-gnu, ...).
-      try (DirectoryStream<Path> arch = Files.newDirectoryStream(dir, "*-linux-gnu*")) {
-        for (Path a : arch) {
-          dirs.add(a);
+      dirs.add(dir.toPath());
+      for (String name : names) {
+        // Debian's multiarch folders (x86_64-linux-gnu, aarch64-linux-gnu, ...).
+        if (name.contains("-linux-gnu")) {
+          dirs.add(dir.toPath().resolve(name));
         }
       }
     }
@@ -89,7 +89,7 @@ final class NvmlLocator {
    * skips running {@code /sbin/ldconfig -p} (~60 ms of CPU) to list them; the loader cache that
    * command prints is what {@code dlopen}, which JNA tries first, searches anyway.
    */
-  String platformLibraryPath() throws IOException {
+  String platformLibraryPath() {
     StringBuilder path = new StringBuilder();
     for (Path dir : searchDirs()) {
       if (path.length() > 0) {
@@ -120,19 +120,14 @@ final class NvmlLocator {
     if (!Files.exists(file)) {
       return false;
     }
-    byte[] cache = Files.readAllBytes(file);
-    byte[] name = library.getBytes(StandardCharsets.ISO_8859_1);
-    outer:
-    for (int i = 1; i + name.length < cache.length; i++) {
-      if (cache[i + name.length] != 0 || (cache[i - 1] != 0 && cache[i - 1] != '/')) {
-        continue;
+    // One char per byte (ISO-8859-1); indexOf is much cheaper than a loop over the bytes here.
+    String cache = SmallFiles.read(file);
+    String entry = library.concat("\0");
+    for (int i = cache.indexOf(entry, 1); i > 0; i = cache.indexOf(entry, i + 1)) {
+      char before = cache.charAt(i - 1);
+      if (before == '\0' || before == '/') {
+        return true;
       }
-      for (int j = 0; j < name.length; j++) {
-        if (cache[i + j] != name[j]) {
-          continue outer;
-        }
-      }
-      return true;
     }
     return false;
   }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -45,13 +46,16 @@ final class CommandRun {
     if (stdoutToStderr) {
       pb.redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File("/dev/stderr")));
     }
+    // A process that exists before the command starts is not its descendant: the first scan
+    // reads only processes started since, not the whole machine.
+    Set<Integer> outside = livePids(m);
     long start = System.nanoTime();
     Process process = pb.start();
     int root = (int) process.pid();
+    outside.remove(root); // its PID may be one that ended after the listing
     Set<Integer> tree = new HashSet<>();
     tree.add(root);
     Map<Integer, Long> treeTicks = new HashMap<>();
-    Set<Integer> outside = new HashSet<>();
     int scans = 0;
     double rssByteSeconds = 0;
     double memoryJoules = 0;
@@ -69,7 +73,7 @@ final class CommandRun {
       double dt = (now - lastTick) / 1e9;
       lastTick = now;
       if (!done) {
-        lastRss = scanTree(m, tree, treeTicks, outside, scans++ % 30 == 0);
+        lastRss = scanTree(m, tree, treeTicks, outside, ++scans % 30 == 0);
       }
       double nodeMemBefore = machine.memoryJoules;
       List<MachineIntegrator.GpuTick> gpus = machine.tick();
@@ -86,8 +90,11 @@ final class CommandRun {
     double seconds = (System.nanoTime() - start) / 1e9;
     long selfAfter = selfChildrenTicks();
     double waited = Math.max(0, selfAfter - selfBefore) / CpuTicks.TICKS_PER_SECOND;
-    double scanned =
-        treeTicks.values().stream().mapToLong(Long::longValue).sum() / CpuTicks.TICKS_PER_SECOND;
+    long scannedTicks = 0;
+    for (long t : treeTicks.values()) {
+      scannedTicks += t;
+    }
+    double scanned = scannedTicks / CpuTicks.TICKS_PER_SECOND;
     double cpuSeconds = Math.max(waited, scanned);
     double cpuJoules = cpuSeconds * machine.joulesPerCpuSecond();
     return new Result(
@@ -117,11 +124,14 @@ final class CommandRun {
     if (full) {
       outside.clear();
     }
-    List<Integer> pids = m.processes.pids();
+    Set<Integer> pids = livePids(m);
     Map<Integer, ProcessInfo> read = new HashMap<>();
     for (int pid : pids) {
       if (!outside.contains(pid)) {
-        m.processes.read(pid).ifPresent(p -> read.put(pid, p));
+        Optional<ProcessInfo> p = m.processes.read(pid);
+        if (p.isPresent()) {
+          read.put(pid, p.get());
+        }
       }
     }
     boolean grew = true;
@@ -143,8 +153,38 @@ final class CommandRun {
         outside.add(p.pid());
       }
     }
-    outside.retainAll(new HashSet<>(pids));
+    outside.retainAll(pids);
     return rss;
+  }
+
+  /**
+   * The PIDs in /proc. {@link java.io.File#list()} gives plain names: a quarter of the CPU of a
+   * {@code DirectoryStream} of Paths, which counts at every scan of a machine with many processes.
+   */
+  static Set<Integer> livePids(MachineContext m) {
+    String[] names = m.processes.procDir().toFile().list();
+    if (names == null) {
+      throw new IllegalStateException("cannot list " + m.processes.procDir());
+    }
+    Set<Integer> pids = new HashSet<>();
+    for (String n : names) {
+      if (isPid(n)) {
+        pids.add(Integer.parseInt(n));
+      }
+    }
+    return pids;
+  }
+
+  private static boolean isPid(String name) {
+    if (name.isEmpty() || name.length() > 9) {
+      return false; // pid_max is at most 2^22
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The fraction of a GPU used by the tree: SM utilisation, else its share of the processes. */

@@ -3,6 +3,7 @@ package io.wattkeeper.agent.cli;
 import static io.wattkeeper.api.codecarbon.EmissionsCsvColumns.escape;
 
 import io.wattkeeper.api.codecarbon.EmissionsCsvColumns;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,11 +31,8 @@ public final class EmissionsCsv {
     Files.createDirectories(dir);
     Path file = dir.resolve("emissions.csv");
     String header = String.join(",", HEADER);
-    if (Files.exists(file)) {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      if (lines.isEmpty() || !lines.get(0).equals(header)) {
-        Files.move(file, dir.resolve("emissions.csv.bak"), StandardCopyOption.REPLACE_EXISTING);
-      }
+    if (Files.exists(file) && !header.equals(firstLine(file))) {
+      Files.move(file, dir.resolve("emissions.csv.bak"), StandardCopyOption.REPLACE_EXISTING);
     }
     StringBuilder out = new StringBuilder();
     if (!Files.exists(file)) {
@@ -50,5 +48,12 @@ public final class EmissionsCsv {
     Files.writeString(
         file, out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     return file;
+  }
+
+  /** Only the header line: the file grows by a row per run and need not be read whole. */
+  private static String firstLine(Path file) throws IOException {
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return r.readLine();
+    }
   }
 }

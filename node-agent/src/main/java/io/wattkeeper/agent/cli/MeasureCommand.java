@@ -1,7 +1,5 @@
 package io.wattkeeper.agent.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.wattkeeper.agent.gpu.GpuMeter;
 import io.wattkeeper.agent.host.HostPaths;
 import io.wattkeeper.api.carbon.GridIntensity;
@@ -16,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * {@code wattkeeper measure}: the energy and CO2e of a command (or of the whole machine for a
@@ -218,7 +215,7 @@ public final class MeasureCommand {
             LocalDateTime.now(ZoneOffset.UTC)
                 .format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")),
             o.projectName(),
-            UUID.randomUUID().toString(),
+            RunId.random().toString(),
             "",
             num(seconds),
             num(kg),
@@ -267,12 +264,7 @@ public final class MeasureCommand {
   private static void print(
       MeasureOptions o, Map<String, Object> r, PrintStream out, PrintStream err, boolean command) {
     if (o.json()) {
-      try {
-        out.println(
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+      out.println(PrettyJson.write(r));
       return;
     }
     // Text goes to stderr so it never mixes with the command's own stdout.

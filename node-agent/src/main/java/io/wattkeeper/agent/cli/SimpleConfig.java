@@ -34,12 +34,23 @@ final class SimpleConfig {
   Optional<String> get(String name) {
     String v = System.getProperty(name);
     if (v == null) {
-      v = env.get(name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
+      v = env.get(envName(name));
     }
     if (v == null) {
       v = expand(props.getProperty(name));
     }
     return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+  }
+
+  /** wattkeeper.agent.zone as WATTKEEPER_AGENT_ZONE: a loop, not a regex compiled per lookup. */
+  static String envName(String name) {
+    char[] c = name.toUpperCase(Locale.ROOT).toCharArray();
+    for (int i = 0; i < c.length; i++) {
+      if (!(c[i] >= 'A' && c[i] <= 'Z') && !(c[i] >= '0' && c[i] <= '9')) {
+        c[i] = '_';
+      }
+    }
+    return new String(c);
   }
 
   /** Expands the one form application.properties uses: ${ENV_VAR:default}. */

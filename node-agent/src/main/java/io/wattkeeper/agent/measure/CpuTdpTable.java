@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * CPU model name to TDP, from the table derived from CodeCarbon's cpu_power.csv (see
@@ -28,26 +29,51 @@ public final class CpuTdpTable {
   /** A matched model. */
   public record Match(String model, double tdpWatts) {}
 
-  private final Map<String, Match> byNormalizedName = new HashMap<>();
-  private final List<Entry> entries = new ArrayList<>();
+  private static final Pattern CLOCK = Pattern.compile("@\\s*[0-9.]+\\s*ghz");
+  private static final Pattern CORE_COUNT = Pattern.compile("\\b[0-9]+-core processor\\b");
+  private static final Pattern CPU_WORD = Pattern.compile("\\b(cpu|processor)\\b");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
+
+  /** Null until the first lookup: a VM never looks its chip up, so it never reads the table. */
+  private Index index;
 
   private record Entry(Set<String> tokens, Match match) {}
 
-  private CpuTdpTable() {}
+  /** The parsed table: normalised name to model, and every row's words. */
+  private record Index(Map<String, Match> byNormalizedName, List<Entry> entries) {}
 
+  /** The built-in table, read once per JVM on first use (class-holder idiom: thread-safe). */
+  private static final class BuiltIn {
+    static final Index INDEX = readBuiltIn();
+  }
+
+  private CpuTdpTable(Index index) {
+    this.index = index;
+  }
+
+  /** The built-in table; the resource is read on the first {@link #lookup} or {@link #size}. */
   public static CpuTdpTable builtIn() {
+    return new CpuTdpTable(null);
+  }
+
+  private static Index readBuiltIn() {
     try (InputStream in = CpuTdpTable.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException("missing resource " + RESOURCE);
       }
-      return parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
+      return read(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   static CpuTdpTable parse(BufferedReader reader) throws IOException {
-    CpuTdpTable table = new CpuTdpTable();
+    return new CpuTdpTable(read(reader));
+  }
+
+  private static Index read(BufferedReader reader) throws IOException {
+    Map<String, Match> byNormalizedName = new HashMap<>();
+    List<Entry> entries = new ArrayList<>();
     String line;
     while ((line = reader.readLine()) != null) {
       if (line.startsWith("#") || line.startsWith("name,") || line.isBlank()) {
@@ -56,14 +82,23 @@ public final class CpuTdpTable {
       int comma = line.lastIndexOf(',');
       Match m = new Match(line.substring(0, comma), Double.parseDouble(line.substring(comma + 1)));
       String key = normalize(m.model());
-      table.byNormalizedName.putIfAbsent(key, m);
-      table.entries.add(new Entry(tokens(key), m));
+      byNormalizedName.putIfAbsent(key, m);
+      entries.add(new Entry(tokens(key), m));
     }
-    return table;
+    return new Index(byNormalizedName, entries);
+  }
+
+  private Index index() {
+    Index i = index;
+    if (i == null) {
+      i = BuiltIn.INDEX;
+      index = i;
+    }
+    return i;
   }
 
   public int size() {
-    return entries.size();
+    return index().entries().size();
   }
 
   public Optional<Match> lookup(String cpuModelName) {
@@ -71,7 +106,7 @@ public final class CpuTdpTable {
       return Optional.empty();
     }
     String key = normalize(cpuModelName);
-    Match exact = byNormalizedName.get(key);
+    Match exact = index().byNormalizedName().get(key);
     if (exact != null) {
       return Optional.of(exact);
     }
@@ -79,7 +114,7 @@ public final class CpuTdpTable {
     Match best = null;
     int bestSize = 0;
     boolean tie = false;
-    for (Entry e : entries) {
+    for (Entry e : index().entries()) {
       // A model number must be among the words: "AMD EPYC" alone matches nothing.
       if (e.tokens.size() < 2 || !query.containsAll(e.tokens)) {
         continue;
@@ -98,13 +133,41 @@ public final class CpuTdpTable {
     return Optional.of(best);
   }
 
+  /**
+   * Lower case without trademarks, clock speed, core count and the words CPU/processor. Each
+   * pattern runs only when its literal part occurs: most of the ~4,900 table rows contain none, and
+   * running all four on every row cost ~100 ms of a start-up that must stay short.
+   */
   static String normalize(String name) {
     String s = name.toLowerCase(Locale.ROOT);
     s = s.replace("(r)", " ").replace("(tm)", " ").replace("®", " ").replace("™", " ");
-    s = s.replaceAll("@\\s*[0-9.]+\\s*ghz", " ");
-    s = s.replaceAll("\\b[0-9]+-core processor\\b", " ");
-    s = s.replaceAll("\\b(cpu|processor)\\b", " ");
-    return s.replaceAll("\\s+", " ").trim();
+    if (s.indexOf('@') >= 0) {
+      s = CLOCK.matcher(s).replaceAll(" ");
+    }
+    if (s.contains("-core processor")) {
+      s = CORE_COUNT.matcher(s).replaceAll(" ");
+    }
+    if (s.contains("cpu") || s.contains("processor")) {
+      s = CPU_WORD.matcher(s).replaceAll(" ");
+    }
+    if (hasSpaceRun(s)) {
+      s = SPACES.matcher(s).replaceAll(" ");
+    }
+    return s.trim();
+  }
+
+  /** Whether {@code \\s+} would change s: a whitespace other than ' ', or two in a row. */
+  private static boolean hasSpaceRun(String s) {
+    boolean previous = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+      if (space && (c != ' ' || previous)) {
+        return true;
+      }
+      previous = space;
+    }
+    return false;
   }
 
   private static Set<String> tokens(String normalized) {

@@ -52,21 +52,22 @@ public final class PowerModelResolver {
       String origin =
           o.tdpWatts().isPresent()
               ? "TDP " + fmt(tdp.get().tdpWatts()) + " W configured"
-              : "TDP "
-                  + fmt(tdp.get().tdpWatts())
-                  + " W of '"
-                  + tdp.get().model()
-                  + "' (CodeCarbon cpu_power.csv)";
+              : String.format(
+                  Locale.ROOT,
+                  "TDP %s W of '%s' (CodeCarbon cpu_power.csv)",
+                  fmt(tdp.get().tdpWatts()),
+                  tdp.get().model());
       return new PowerModel(
           "tdp-linear",
           IDLE_PER_TDP * watts,
           MAX_PER_TDP * watts,
           memPerGb,
-          origin
-              + " x "
-              + cpu.sockets()
-              + " socket(s), idle 0.12 x TDP and max 1.02 x TDP (Teads/Boavizta); "
-              + memSource);
+          String.format(
+              Locale.ROOT,
+              "%s x %d socket(s), idle 0.12 x TDP and max 1.02 x TDP (Teads/Boavizta); %s",
+              origin,
+              cpu.sockets(),
+              memSource));
     }
     double[] perVcpu = ccfCoefficients(cpu.modelName());
     String family =
@@ -80,20 +81,21 @@ public final class PowerModelResolver {
       family = "virtual machine (hypervisor CPU flag), chip TDP not used; " + family;
     }
     int n = cpu.logicalCpus();
+    // String.format rather than one long concatenation: each new shape of the latter costs the
+    // JVM a few milliseconds of generated code at first use, and measure starts often.
     return new PowerModel(
         "ccf-vcpu",
         perVcpu[0] * n,
         perVcpu[1] * n,
         memPerGb,
-        family
-            + ": "
-            + fmt(perVcpu[0])
-            + "-"
-            + fmt(perVcpu[1])
-            + " W per vCPU x "
-            + n
-            + " vCPUs (Cloud Carbon Footprint linear model); "
-            + memSource);
+        String.format(
+            Locale.ROOT,
+            "%s: %s-%s W per vCPU x %d vCPUs (Cloud Carbon Footprint linear model); %s",
+            family,
+            fmt(perVcpu[0]),
+            fmt(perVcpu[1]),
+            n,
+            memSource));
   }
 
   static double[] ccfCoefficients(String model) {

@@ -1,5 +1,6 @@
 package io.wattkeeper.agent.cli;
 
+import io.wattkeeper.agent.json.Json;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -86,26 +87,6 @@ final class PrettyJson {
   }
 
   private static void string(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\b' -> out.append("\\b");
-        case '\f' -> out.append("\\f");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04X", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
+    Json.quote(out, s);
   }
 }

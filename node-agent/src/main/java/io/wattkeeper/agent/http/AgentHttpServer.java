@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.wattkeeper.agent.config.AgentConfig;
+import io.wattkeeper.agent.json.Json;
 import io.wattkeeper.agent.metrics.AgentHealth;
 import io.wattkeeper.agent.metrics.EnergyMetrics;
 import jakarta.annotation.Priority;
@@ -15,6 +16,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -109,46 +112,18 @@ public class AgentHttpServer {
 
   private void health(HttpExchange exchange, List<AgentHealth.Check> checks) throws IOException {
     boolean up = checks.stream().allMatch(AgentHealth.Check::up);
-    StringBuilder json = new StringBuilder("{\"status\":\"").append(up ? "UP" : "DOWN");
-    json.append("\",\"checks\":[");
-    for (int i = 0; i < checks.size(); i++) {
-      AgentHealth.Check c = checks.get(i);
-      json.append(i == 0 ? "" : ",").append("{\"name\":").append(quote(c.name()));
-      json.append(",\"status\":\"").append(c.up() ? "UP" : "DOWN").append("\",\"data\":{");
-      int j = 0;
-      for (Map.Entry<String, String> d : c.data().entrySet()) {
-        json.append(j++ == 0 ? "" : ",").append(quote(d.getKey())).append(':');
-        json.append(quote(d.getValue()));
-      }
-      json.append("}}");
+    List<Object> list = new ArrayList<>();
+    for (AgentHealth.Check c : checks) {
+      Map<String, Object> check = new LinkedHashMap<>();
+      check.put("name", c.name());
+      check.put("status", c.up() ? "UP" : "DOWN");
+      check.put("data", c.data());
+      list.add(check);
     }
-    json.append("]}");
-    send(
-        exchange,
-        up ? 200 : 503,
-        "application/json",
-        json.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  static String quote(String s) {
-    StringBuilder out = new StringBuilder("\"");
-    for (char ch : s.toCharArray()) {
-      switch (ch) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (ch < 0x20) {
-            out.append(String.format("\\u%04x", (int) ch));
-          } else {
-            out.append(ch);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", up ? "UP" : "DOWN");
+    body.put("checks", list);
+    send(exchange, up ? 200 : 503, "application/json", Json.write(body));
   }
 
   private static void send(HttpExchange exchange, int code, String type, byte[] body)

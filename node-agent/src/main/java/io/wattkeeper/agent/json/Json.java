@@ -25,7 +25,10 @@ import java.util.Map;
  * memory, for four kinds of document.
  */
 public final class Json {
-  private static final JsonFactory FACTORY = new JsonFactory();
+  /** Built on first parse only: measure writes JSON and should not pay for a parser. */
+  private static final class Factory {
+    static final JsonFactory INSTANCE = new JsonFactory();
+  }
 
   private Json() {}
 
@@ -39,7 +42,7 @@ public final class Json {
   }
 
   public static JsonParser parser(byte[] json) throws IOException {
-    return FACTORY.createParser(json);
+    return Factory.INSTANCE.createParser(json);
   }
 
   /** The value that starts at the parser's current token (which must be a value's first). */
@@ -249,7 +252,8 @@ public final class Json {
     }
   }
 
-  static void quote(StringBuilder out, String s) {
+  /** Appends {@code s} as a JSON string (escapes as Jackson writes them). */
+  public static void quote(StringBuilder out, String s) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);
@@ -263,7 +267,7 @@ public final class Json {
         case '\f' -> out.append("\\f");
         default -> {
           if (ch < 0x20) {
-            out.append(String.format("\\u%04x", (int) ch));
+            out.append(String.format("\\u%04X", (int) ch));
           } else {
             out.append(ch);
           }

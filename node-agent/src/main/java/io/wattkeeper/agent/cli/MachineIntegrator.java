@@ -1,5 +1,6 @@
 package io.wattkeeper.agent.cli;
 
+import io.wattkeeper.agent.gpu.GpuEnergyIntegrator;
 import io.wattkeeper.agent.gpu.GpuSample;
 import io.wattkeeper.agent.measure.NodeEnergy;
 import io.wattkeeper.agent.proc.CpuTicks;
@@ -18,6 +19,7 @@ final class MachineIntegrator {
   private long lastNanos;
   private CpuTicks lastTicks;
   private final Map<String, Double> lastGpuCounter = new HashMap<>();
+  private final Map<String, Double> lastGpuWatts = new HashMap<>();
   final Set<String> warnings = new LinkedHashSet<>();
 
   double seconds;
@@ -69,14 +71,18 @@ final class MachineIntegrator {
     gpuCount = Math.max(gpuCount, samples.size());
     for (GpuSample g : samples) {
       gpuNames.add(g.name());
-      Double before = lastGpuCounter.get(g.uuid());
-      double j;
-      if (!Double.isNaN(g.energyCounterJoules())
-          && before != null
-          && g.energyCounterJoules() >= before) {
-        j = g.energyCounterJoules() - before;
-      } else {
-        j = Double.isNaN(g.watts()) ? 0 : g.watts() * dt;
+      // The agent's rule: counter delta, else power x time, never an absurd counter jump.
+      double j =
+          GpuEnergyIntegrator.between(
+                  g,
+                  lastGpuCounter.getOrDefault(g.uuid(), Double.NaN),
+                  lastGpuWatts.getOrDefault(g.uuid(), Double.NaN),
+                  java.time.Duration.ofNanos(Math.round(dt * 1e9)))
+              .joules();
+      if (Double.isNaN(j)) {
+        j = 0;
+        warnings.add(
+            "GPU " + g.uuid() + ": no usable energy counter or power reading: counted as 0 J");
       }
       gpuJoules += j;
       gpus.add(new GpuTick(g, j));
@@ -100,8 +106,11 @@ final class MachineIntegrator {
   }
 
   private void rememberGpu(GpuSample g) {
+    lastGpuWatts.put(g.uuid(), g.watts());
     if (!Double.isNaN(g.energyCounterJoules())) {
       lastGpuCounter.put(g.uuid(), g.energyCounterJoules());
+    } else {
+      lastGpuCounter.remove(g.uuid()); // power x time this interval: the old baseline is stale
     }
   }
 }

@@ -18,10 +18,25 @@ public final class NetDev {
    * nothing is known, and the pod's counters are used as before).
    */
   public static boolean inHostNamespace(Path procDir, int pid) {
+    return inNamespace(procDir, pid, hostNamespace(procDir));
+  }
+
+  /** The host's network namespace link (that of PID 1), or null when it cannot be read. */
+  public static Path hostNamespace(Path procDir) {
     try {
-      Path own = Files.readSymbolicLink(procDir.resolve(pid + "/ns/net"));
-      Path host = Files.readSymbolicLink(procDir.resolve("1/ns/net"));
-      return own.equals(host);
+      return Files.readSymbolicLink(procDir.resolve("1/ns/net"));
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  /** As {@link #inHostNamespace}, with the host's link read once for all pods of a sample. */
+  public static boolean inNamespace(Path procDir, int pid, Path hostNamespace) {
+    if (hostNamespace == null) {
+      return false;
+    }
+    try {
+      return Files.readSymbolicLink(procDir.resolve(pid + "/ns/net")).equals(hostNamespace);
     } catch (IOException | UnsupportedOperationException e) {
       return false;
     }
@@ -35,25 +50,39 @@ public final class NetDev {
   static long parseReceiveBytes(String text) throws IOException {
     long total = 0;
     boolean sawHeader = false;
-    for (String line : text.split("\n")) {
-      int colon = line.indexOf(':');
-      if (line.contains("|")) {
+    int start = 0;
+    int n = text.length();
+    // Hand-scanned (no split, no regex): this runs for every pod at every network sample.
+    while (start < n) {
+      int end = text.indexOf('\n', start);
+      if (end < 0) {
+        end = n;
+      }
+      int colon = text.indexOf(':', start);
+      int bar = text.indexOf('|', start);
+      if (bar >= 0 && bar < end) {
         sawHeader = true;
-        continue;
+      } else if (colon >= 0 && colon < end) {
+        String iface = text.substring(start, colon).trim();
+        if (!iface.equals("lo")) {
+          int i = colon + 1;
+          while (i < end && Character.isWhitespace(text.charAt(i))) {
+            i++;
+          }
+          int j = i;
+          while (j < end && !Character.isWhitespace(text.charAt(j))) {
+            j++;
+          }
+          String field = text.substring(i, j);
+          try {
+            total += Long.parseLong(field);
+          } catch (NumberFormatException e) {
+            throw new IOException(
+                "net/dev: garbage receive bytes for " + iface + ": '" + field + "'");
+          }
+        }
       }
-      if (colon < 0) {
-        continue;
-      }
-      String iface = line.substring(0, colon).trim();
-      if (iface.equals("lo")) {
-        continue;
-      }
-      String[] f = line.substring(colon + 1).trim().split("\\s+");
-      try {
-        total += Long.parseLong(f[0]);
-      } catch (NumberFormatException e) {
-        throw new IOException("net/dev: garbage receive bytes for " + iface + ": '" + f[0] + "'");
-      }
+      start = end + 1;
     }
     if (!sawHeader) {
       throw new IOException("net/dev: not a /proc/net/dev file");

@@ -117,6 +117,7 @@ public final class NodeSampler {
     boolean netDue =
         lastNetAt == null || Duration.between(lastNetAt, now).compareTo(networkInterval) >= 0;
     Map<String, Long> netBytes = netDue ? new HashMap<>() : null;
+    Path hostNet = netDue ? NetDev.hostNamespace(procDir) : null;
     Set<String> running = new HashSet<>();
     int unreadable = 0;
     for (PodCgroup pod : pods) {
@@ -134,7 +135,7 @@ public final class NodeSampler {
         }
       }
       if (netDue) {
-        readNet(pod).ifPresent(b -> netBytes.put(pod.uid(), b));
+        readNet(pod, hostNet).ifPresent(b -> netBytes.put(pod.uid(), b));
       }
     }
     if (unreadable > 1) {
@@ -301,7 +302,7 @@ public final class NodeSampler {
     lastNetAt = now;
   }
 
-  private Optional<Long> readNet(PodCgroup pod) {
+  private Optional<Long> readNet(PodCgroup pod, Path hostNet) {
     Integer pid = podPids.get(pod.uid());
     // A cached PID is not stat-ed each sample: when it is gone, reading net/dev fails and the
     // next sample looks the PID up again.
@@ -314,7 +315,7 @@ public final class NodeSampler {
       pid = found.getAsInt();
       podPids.put(pod.uid(), pid);
     }
-    if (NetDev.inHostNamespace(procDir, pid)) {
+    if (NetDev.inNamespace(procDir, pid, hostNet)) {
       return Optional.empty(); // hostNetwork: the node's traffic, not the pod's; reported unknown
     }
     try {

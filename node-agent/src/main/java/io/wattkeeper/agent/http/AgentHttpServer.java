@@ -8,6 +8,7 @@ import io.wattkeeper.agent.config.AgentConfig;
 import io.wattkeeper.agent.json.Json;
 import io.wattkeeper.agent.metrics.AgentHealth;
 import io.wattkeeper.agent.metrics.EnergyMetrics;
+import io.wattkeeper.agent.time.DaemonThreads;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -55,14 +56,7 @@ public class AgentHttpServer {
     System.setProperty(
         "sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "10"));
     server = HttpServer.create(new InetSocketAddress(http.host(), http.port()), 16);
-    executor =
-        Executors.newFixedThreadPool(
-            THREADS,
-            r -> {
-              Thread t = new Thread(r, "agent-http");
-              t.setDaemon(true);
-              return t;
-            });
+    executor = Executors.newFixedThreadPool(THREADS, DaemonThreads.named("agent-http"));
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();

@@ -3,6 +3,7 @@ package io.wattkeeper.agent.kube;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.wattkeeper.agent.json.Json;
+import io.wattkeeper.agent.time.DaemonThreads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -63,13 +64,7 @@ public final class KubeApi implements AutoCloseable {
     this.requestTimeout = requestTimeout;
     this.endpoint = endpoint;
     this.clock = clock;
-    this.executor =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "kube-api");
-              t.setDaemon(true);
-              return t;
-            });
+    this.executor = Executors.newSingleThreadExecutor(DaemonThreads.named("kube-api"));
     HttpClient.Builder builder =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)

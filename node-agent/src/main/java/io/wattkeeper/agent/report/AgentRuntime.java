@@ -22,6 +22,7 @@ import io.wattkeeper.agent.measure.RaplDiscovery;
 import io.wattkeeper.agent.podresources.GpuAllocations;
 import io.wattkeeper.agent.proc.ProcessTable;
 import io.wattkeeper.agent.state.StateStore;
+import io.wattkeeper.agent.time.DaemonThreads;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReportStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -197,14 +198,7 @@ public class AgentRuntime {
    * ending the agent's sampling silently.
    */
   private void startTimers() {
-    timers =
-        Executors.newScheduledThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "agent-timer");
-              t.setDaemon(true);
-              return t;
-            });
+    timers = Executors.newScheduledThreadPool(2, DaemonThreads.named("agent-timer"));
     long sampleMs = config.sampleInterval().toMillis();
     long reportMs = config.reportInterval().toMillis();
     // Fixed delay, not fixed rate: after a stall, missed runs are skipped, not run back to back.

@@ -4,6 +4,7 @@ import io.wattkeeper.agent.json.Json;
 import io.wattkeeper.agent.kube.CpuQuantity;
 import io.wattkeeper.agent.kube.KubeApi;
 import io.wattkeeper.agent.kube.KubeApiException;
+import io.wattkeeper.agent.time.DaemonThreads;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,8 +57,7 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
             ? "fieldSelector="
                 + URLEncoder.encode("spec.nodeName=" + nodeName, StandardCharsets.UTF_8)
             : null;
-    this.thread = new Thread(this::run, "pod-watch");
-    thread.setDaemon(true);
+    this.thread = DaemonThreads.named("pod-watch").newThread(this::run);
     thread.start();
   }
 

@@ -127,7 +127,10 @@ public class AgentRuntime {
               .orElse("unknown: not in a cluster and" + " wattkeeper.agent.api.server-url unset"),
           node == null ? "unset: set NODE_NAME" : node);
     }
-    caps = new GpuCapApplier(gpuMeter, warnings);
+    caps = new GpuCapApplier(gpuMeter, warnings, loaded.ledger().recordedCaps());
+    if (!caps.applied().isEmpty()) {
+      LOG.infof("GPU caps left in force by the previous run: %s", caps.applied());
+    }
     sampler =
         new NodeSampler(
             new ProcessTable(host.proc()),
@@ -187,6 +190,10 @@ public class AgentRuntime {
     }
     if (sampler != null) {
       synchronized (sampler) {
+        // Stopping (uninstall, upgrade, drain): give the GPUs back their default limit. A new
+        // agent sets the caps still asked for again at its first report.
+        caps.restoreAll();
+        sampler.ledger().recordCaps(caps.applied());
         saveState();
       }
     }
@@ -268,6 +275,7 @@ public class AgentRuntime {
             caps.apply(
                 ReportWriter.desiredCaps(current),
                 seen.gpus().stream().map(GpuReading::sample).toList());
+            sampler.ledger().recordCaps(caps.applied());
           }
           status =
               StatusBuilder.build(

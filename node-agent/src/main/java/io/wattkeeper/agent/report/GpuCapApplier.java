@@ -22,8 +22,30 @@ public final class GpuCapApplier {
   private final Map<String, Integer> requested = new HashMap<>();
 
   public GpuCapApplier(GpuMeter meter, Warnings warnings) {
+    this(meter, warnings, Map.of());
+  }
+
+  /**
+   * With the caps a previous run of the agent left in force (from the state file): each is undone
+   * at the first {@link #apply} that no longer asks for it, and set again if it still is.
+   */
+  public GpuCapApplier(GpuMeter meter, Warnings warnings, Map<String, Double> leftInForce) {
     this.meter = meter;
     this.warnings = warnings;
+    applied.putAll(leftInForce);
+  }
+
+  /** Restores every GPU's default limit (the agent is stopping); failures stay recorded. */
+  public synchronized void restoreAll() {
+    for (String uuid : Set.copyOf(applied.keySet())) {
+      try {
+        meter.restoreDefaultPowerLimit(uuid);
+        applied.remove(uuid);
+        requested.remove(uuid);
+      } catch (GpuException e) {
+        warnings.add("GPU " + uuid + ": default power limit not restored: " + e.getMessage());
+      }
+    }
   }
 
   /** Caps in force now, watts by GPU UUID. */

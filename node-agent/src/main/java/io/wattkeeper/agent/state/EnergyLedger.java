@@ -22,12 +22,27 @@ public final class EnergyLedger {
   private final LedgerState state;
   private final Map<String, PodCounters> pods = new LinkedHashMap<>();
   private final Map<String, Double> gpus = new LinkedHashMap<>();
+  private final Map<String, Double> caps = new LinkedHashMap<>();
 
   private EnergyLedger(Clock clock, LedgerState state) {
     this.clock = clock;
     this.state = state;
     state.pods.forEach(p -> pods.put(p.uid, p));
     state.gpus.forEach(g -> gpus.put(g.uuid, g.joules));
+    if (state.gpuCaps != null) {
+      state.gpuCaps.forEach(c -> caps.put(c.uuid, c.watts));
+    }
+  }
+
+  /** GPU caps in force as last recorded (watts by UUID): set by this agent, not yet undone. */
+  public Map<String, Double> recordedCaps() {
+    return Map.copyOf(caps);
+  }
+
+  /** Records the caps in force now; saved with the counters. */
+  public void recordCaps(Map<String, Double> inForce) {
+    caps.clear();
+    caps.putAll(inForce);
   }
 
   /** A fresh ledger with a new counter epoch (first start, or the state file was lost). */
@@ -142,6 +157,8 @@ public final class EnergyLedger {
     state.pods = new ArrayList<>(pods.values());
     state.gpus = new ArrayList<>();
     gpus.forEach((uuid, j) -> state.gpus.add(new LedgerState.GpuCounter(uuid, j)));
+    state.gpuCaps = new ArrayList<>();
+    caps.forEach((uuid, w) -> state.gpuCaps.add(new LedgerState.GpuCap(uuid, w)));
     return state;
   }
 }

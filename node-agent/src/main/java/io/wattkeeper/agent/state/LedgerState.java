@@ -18,6 +18,25 @@ public class LedgerState {
   public List<GpuCounter> gpus = new ArrayList<>();
   public List<PodCounters> pods = new ArrayList<>();
 
+  /**
+   * GPU power caps this agent set and has not yet undone, so that an agent that restarts (a crash,
+   * an upgrade) still restores the default when the operator no longer asks for the cap.
+   */
+  public List<GpuCap> gpuCaps = new ArrayList<>();
+
+  /** A cap in force on a GPU. */
+  public static class GpuCap {
+    public String uuid;
+    public double watts;
+
+    public GpuCap() {}
+
+    public GpuCap(String uuid, double watts) {
+      this.uuid = uuid;
+      this.watts = watts;
+    }
+  }
+
   /** A GPU's cumulative joules. */
   public static class GpuCounter {
     public String uuid;

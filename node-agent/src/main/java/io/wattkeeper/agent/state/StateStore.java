@@ -81,6 +81,13 @@ public final class StateStore {
       Map<String, Object> m = Json.object(g);
       s.gpus.add(new LedgerState.GpuCounter(Json.string(m.get("uuid")), number(m, "joules", 0)));
     }
+    for (Object g : Json.array(o.get("gpuCaps"))) {
+      Map<String, Object> m = Json.object(g);
+      String uuid = Json.string(m.get("uuid"));
+      if (uuid != null) {
+        s.gpuCaps.add(new LedgerState.GpuCap(uuid, number(m, "watts", Double.NaN)));
+      }
+    }
     for (Object p : Json.array(o.get("pods"))) {
       Map<String, Object> m = Json.object(p);
       PodCounters c = new PodCounters();

@@ -48,4 +48,42 @@ class GpuCapApplierTest {
         .anySatisfy(w -> assertThat(w).contains("GPU-elsewhere").contains("not on this node"))
         .anySatisfy(w -> assertThat(w).contains("not applied").contains("no permission"));
   }
+
+  @Test
+  void capsLeftByAPreviousRunAreUndoneWhenNoLongerAskedFor() {
+    FakeGpuMeter gpu = new FakeGpuMeter();
+    Warnings warnings = new Warnings();
+    // The agent restarted; its state file says it had capped the GPU at 150 W.
+    GpuCapApplier caps =
+        new GpuCapApplier(gpu, warnings, java.util.Map.of(FakeGpuMeter.UUID, 150.0));
+    assertThat(caps.applied()).containsEntry(FakeGpuMeter.UUID, 150.0);
+    caps.apply(List.of(), gpu.sample()); // the operator no longer asks for it
+    assertThat(gpu.calls).containsExactly("restore " + FakeGpuMeter.UUID);
+    assertThat(caps.applied()).isEmpty();
+  }
+
+  @Test
+  void capsStillAskedForAreSetAgainAfterARestart() {
+    FakeGpuMeter gpu = new FakeGpuMeter();
+    GpuCapApplier caps =
+        new GpuCapApplier(gpu, new Warnings(), java.util.Map.of(FakeGpuMeter.UUID, 150.0));
+    caps.apply(List.of(new GpuPowerLimit(FakeGpuMeter.UUID, 200, "ml/b")), gpu.sample());
+    assertThat(gpu.calls).containsExactly("set " + FakeGpuMeter.UUID + " 200.0");
+  }
+
+  @Test
+  void stoppingRestoresEveryDefaultAndKeepsWhatFailed() {
+    FakeGpuMeter gpu = new FakeGpuMeter();
+    Warnings warnings = new Warnings();
+    GpuCapApplier caps = new GpuCapApplier(gpu, warnings);
+    caps.apply(List.of(new GpuPowerLimit(FakeGpuMeter.UUID, 200, "ml/b")), gpu.sample());
+    gpu.refuse = true;
+    caps.restoreAll();
+    assertThat(caps.applied()).containsKey(FakeGpuMeter.UUID); // still in force: recorded
+    assertThat(warnings.current(false)).anyMatch(w -> w.contains("not restored"));
+    gpu.refuse = false;
+    caps.restoreAll();
+    assertThat(caps.applied()).isEmpty();
+    assertThat(gpu.calls).last().isEqualTo("restore " + FakeGpuMeter.UUID);
+  }
 }

@@ -157,6 +157,20 @@ class EnergyLedgerTest {
   }
 
   @Test
+  void gpuCapsInForceSurviveARestart() throws IOException {
+    StateStore store = new StateStore(tmp, "node-a", clock);
+    EnergyLedger first = store.load("node-a").ledger();
+    first.recordCaps(Map.of("GPU-1", 150.0));
+    store.save(first);
+    EnergyLedger second = new StateStore(tmp, "node-a", clock).load("node-a").ledger();
+    assertThat(second.recordedCaps()).containsExactly(Map.entry("GPU-1", 150.0));
+    second.recordCaps(Map.of());
+    store.save(second);
+    assertThat(new StateStore(tmp, "node-a", clock).load("node-a").ledger().recordedCaps())
+        .isEmpty();
+  }
+
+  @Test
   void lostStateStartsANewEpoch() throws IOException {
     StateStore store = new StateStore(tmp, "node-a", clock);
     EnergyLedger first = store.load("node-a").ledger();

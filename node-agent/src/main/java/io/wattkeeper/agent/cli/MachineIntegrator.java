@@ -77,7 +77,7 @@ final class MachineIntegrator {
                   g,
                   lastGpuCounter.getOrDefault(g.uuid(), Double.NaN),
                   lastGpuWatts.getOrDefault(g.uuid(), Double.NaN),
-                  java.time.Duration.ofNanos(Math.round(dt * 1e9)))
+                  dt)
               .joules();
       if (Double.isNaN(j)) {
         j = 0;

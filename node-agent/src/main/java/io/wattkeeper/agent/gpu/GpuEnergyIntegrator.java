@@ -75,18 +75,18 @@ public final class GpuEnergyIntegrator {
   }
 
   private static Interval interval(GpuSample sample, Previous before, Duration elapsed) {
-    return between(sample, before.counterJoules(), before.watts(), elapsed);
+    return between(sample, before.counterJoules(), before.watts(), elapsed.toNanos() / 1e9);
   }
 
   /**
    * One GPU's energy from the previous sample (its counter and power, NaN where unknown) to this
-   * one, {@code elapsed} later: the counter delta when both counters are known, it did not go
+   * one, {@code seconds} later: the counter delta when both counters are known, it did not go
    * backwards and it averages at most {@link NvmlGpuMeter#MAX_PLAUSIBLE_WATTS}; else the mean of
    * the known power readings times the time; else unknown (NaN), never 0.
    */
   public static Interval between(
-      GpuSample sample, double counterBefore, double wattsBefore, Duration elapsed) {
-    double seconds = elapsed.toNanos() / 1e9;
+      GpuSample sample, double counterBefore, double wattsBefore, double seconds) {
+    Duration elapsed = Duration.ofNanos(Math.round(seconds * 1e9));
     double counter = sample.energyCounterJoules();
     if (Double.isFinite(counterBefore)
         && Double.isFinite(counter)

@@ -106,35 +106,41 @@ public final class KubeApi implements AutoCloseable {
   }
 
   private Map<String, Object> exchange(String method, String path, Object body) {
+    byte[] answer = send(method, path, body);
+    try {
+      Object parsed = Json.parse(answer);
+      if (!(parsed instanceof Map<?, ?>)) {
+        throw new KubeApiException(0, method + " " + path + ": not a JSON object");
+      }
+      return Json.object(parsed);
+    } catch (IOException e) {
+      throw new KubeApiException(method + " " + path + ": " + e, e);
+    }
+  }
+
+  /** One call: the body of a 2xx answer; anything else is a {@link KubeApiException}. */
+  private byte[] send(String method, String path, Object body) {
     HttpRequest.Builder request =
         authorized(HttpRequest.newBuilder(URI.create(endpoint.server() + path)))
             .timeout(requestTimeout)
             .header("Accept", "application/json");
-    try {
-      if (body == null) {
-        request.method(method, HttpRequest.BodyPublishers.noBody());
-      } else {
-        request
-            .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
-      }
-      HttpResponse<byte[]> response = within(request.build(), method + " " + path);
-      int code = response.statusCode();
-      if (code == 401) {
-        forgetToken(); // rotated or revoked: read the file again on the next call
-      }
-      if (code / 100 != 2) {
-        throw new KubeApiException(
-            code, method + " " + path + ": " + code + " " + statusMessage(response.body()));
-      }
-      Object answer = Json.parse(response.body());
-      if (!(answer instanceof Map<?, ?>)) {
-        throw new KubeApiException(code, method + " " + path + ": not a JSON object");
-      }
-      return Json.object(answer);
-    } catch (IOException e) {
-      throw new KubeApiException(method + " " + path + ": " + e, e);
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request
+          .header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofByteArray(Json.write(body)));
     }
+    HttpResponse<byte[]> response = within(request.build(), method + " " + path);
+    int code = response.statusCode();
+    if (code == 401) {
+      forgetToken(); // rotated or revoked: read the file again on the next call
+    }
+    if (code / 100 != 2) {
+      throw new KubeApiException(
+          code, method + " " + path + ": " + code + " " + statusMessage(response.body()));
+    }
+    return response.body();
   }
 
   /**
@@ -166,24 +172,10 @@ public final class KubeApi implements AutoCloseable {
    * a page of full pod objects as one JSON tree would cost the agent tens of megabytes.
    */
   public ListMeta list(String path, Consumer<Map<String, Object>> onItem) {
-    HttpRequest request =
-        authorized(HttpRequest.newBuilder(URI.create(endpoint.server() + path)))
-            .timeout(requestTimeout)
-            .header("Accept", "application/json")
-            .GET()
-            .build();
-    HttpResponse<byte[]> response = within(request, "GET " + path);
-    int code = response.statusCode();
-    if (code == 401) {
-      forgetToken();
-    }
-    if (code / 100 != 2) {
-      throw new KubeApiException(
-          code, "GET " + path + ": " + code + " " + statusMessage(response.body()));
-    }
+    byte[] answer = send("GET", path, null);
     String version = null;
     String cont = null;
-    try (JsonParser parser = Json.parser(response.body())) {
+    try (JsonParser parser = Json.parser(answer)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new KubeApiException(0, "GET " + path + ": not a list");
       }

@@ -12,15 +12,6 @@ import java.nio.file.Path;
 public final class NetDev {
   private NetDev() {}
 
-  /**
-   * True when {@code pid} is in the host's network namespace (that of PID 1): a hostNetwork pod,
-   * whose net/dev counts the whole node's traffic. False when either link cannot be read (then
-   * nothing is known, and the pod's counters are used as before).
-   */
-  public static boolean inHostNamespace(Path procDir, int pid) {
-    return inNamespace(procDir, pid, hostNamespace(procDir));
-  }
-
   /** The host's network namespace link (that of PID 1), or null when it cannot be read. */
   public static Path hostNamespace(Path procDir) {
     try {
@@ -30,7 +21,11 @@ public final class NetDev {
     }
   }
 
-  /** As {@link #inHostNamespace}, with the host's link read once for all pods of a sample. */
+  /**
+   * True when {@code pid} is in the host's network namespace (from {@link #hostNamespace}, read
+   * once per sample): a hostNetwork pod, whose net/dev counts the whole node's traffic. False when
+   * either link cannot be read (then nothing is known, and the pod's counters are used as before).
+   */
   public static boolean inNamespace(Path procDir, int pid, Path hostNamespace) {
     if (hostNamespace == null) {
       return false;

@@ -124,7 +124,7 @@ public class AgentRuntime {
           config.kubernetesEnabled(),
           endpoint
               .map(e -> e.server().toString())
-              .orElse("unknown: not in a cluster and" + " wattkeeper.agent.api.server-url unset"),
+              .orElse("unknown: not in a cluster and wattkeeper.agent.api.server-url unset"),
           node == null ? "unset: set NODE_NAME" : node);
     }
     caps = new GpuCapApplier(gpuMeter, warnings, loaded.ledger().recordedCaps());

@@ -243,7 +243,10 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
     return true;
   }
 
-  /** The key a pod is stored under (a static pod's config hash), as toMeta gives it. */
+  /**
+   * The key a pod is stored under: its UID, or for a static pod the config hash it runs under
+   * (cgroup, PodResources), which its API mirror carries in an annotation.
+   */
   private static String uidOf(Object pod) {
     String mirrorOf = Json.string(Json.at(pod, "metadata", "annotations", MIRROR));
     if (mirrorOf != null && !mirrorOf.isBlank()) {
@@ -263,14 +266,11 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
     if (!nodeName.equals(Json.at(pod, "spec", "nodeName")) || uid == null) {
       return Optional.empty();
     }
-    // A static pod runs under its config hash (cgroup, PodResources); the API shows a mirror pod
-    // with its own UID and the hash in this annotation.
-    String mirrorOf = Json.string(Json.at(pod, "metadata", "annotations", MIRROR));
     String namespace = Json.string(Json.at(pod, "metadata", "namespace"));
     String name = Json.string(Json.at(pod, "metadata", "name"));
     return Optional.of(
         new PodMeta(
-            mirrorOf != null && !mirrorOf.isBlank() ? mirrorOf : uid,
+            uidOf(pod),
             namespace == null ? "" : namespace,
             name == null ? "" : name,
             cpuRequests(Json.array(Json.at(pod, "spec", "containers")))));

@@ -250,7 +250,7 @@ public final class NodeSampler {
               g,
               lastGpuCounter.getOrDefault(g.uuid(), Double.NaN),
               lastGpuWatts.getOrDefault(g.uuid(), Double.NaN),
-              Duration.ofNanos(Math.round(seconds * 1e9)));
+              seconds);
       double joules = interval.joules();
       boolean counter = interval.method() == GpuEnergyIntegrator.Method.ENERGY_COUNTER;
       if (Double.isNaN(joules)) {

@@ -194,36 +194,57 @@ public final class Json {
     return false;
   }
 
+  /** A bean property: its JSON name and how to read it (a public field or a getter). */
+  private record Property(String name, Field field, Method getter) {
+    Object read(Object bean) {
+      if (getter != null) {
+        return invoke(getter, bean);
+      }
+      try {
+        return field.get(bean);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException("cannot read " + field, e);
+      }
+    }
+  }
+
+  /** Each class's properties, found once: reports write the same classes every 30 s. */
+  private static final ClassValue<List<Property>> PROPERTIES =
+      new ClassValue<>() {
+        @Override
+        protected List<Property> computeValue(Class<?> type) {
+          List<Class<?>> chain = new ArrayList<>();
+          for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            chain.add(0, c);
+          }
+          List<Property> out = new ArrayList<>();
+          for (Class<?> c : chain) {
+            for (Field f : c.getDeclaredFields()) {
+              if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) {
+                continue;
+              }
+              if (Modifier.isPublic(f.getModifiers())) {
+                out.add(new Property(f.getName(), f, null));
+              } else {
+                Method getter = getter(c, f);
+                if (getter != null) { // else not a property
+                  out.add(new Property(f.getName(), null, getter));
+                }
+              }
+            }
+          }
+          return List.copyOf(out);
+        }
+      };
+
   /** A bean: each declared field, read directly when public, else through its getter. */
   private static void bean(StringBuilder out, Object value) {
-    List<Class<?>> chain = new ArrayList<>();
-    for (Class<?> c = value.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-      chain.add(0, c);
-    }
     out.append('{');
     boolean first = true;
-    for (Class<?> c : chain) {
-      for (Field f : c.getDeclaredFields()) {
-        if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()) {
-          continue;
-        }
-        Object v;
-        if (Modifier.isPublic(f.getModifiers())) {
-          try {
-            v = f.get(value);
-          } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot read " + f, e);
-          }
-        } else {
-          Method getter = getter(c, f);
-          if (getter == null) {
-            continue; // not a property
-          }
-          v = invoke(getter, value);
-        }
-        if (v != null) {
-          first = member(out, first, f.getName(), v);
-        }
+    for (Property p : PROPERTIES.get(value.getClass())) {
+      Object v = p.read(value);
+      if (v != null) {
+        first = member(out, first, p.name(), v);
       }
     }
     out.append('}');

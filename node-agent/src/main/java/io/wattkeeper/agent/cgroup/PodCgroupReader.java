@@ -62,9 +62,7 @@ public final class PodCgroupReader {
 
   /** Memory charged to the pod now, bytes. v2: memory.current; v1: memory.usage_in_bytes. */
   public long memoryBytes(PodCgroup pod) throws IOException {
-    Path dir = layout.memoryRoot().resolve(pod.relativePath());
-    return SmallFiles.readLong(
-        dir.resolve(layout.v2() ? "memory.current" : "memory.usage_in_bytes"));
+    return SmallFiles.readLong(files(pod)[1]);
   }
 
   /**

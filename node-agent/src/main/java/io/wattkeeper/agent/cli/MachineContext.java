@@ -82,10 +82,6 @@ final class MachineContext {
     gpuLog.setLevel(java.util.logging.Level.WARNING);
   }
 
-  String sources() {
-    return "cpu=" + power.cpuSource() + " memory=" + power.memorySource() + " gpu=" + gpu.source();
-  }
-
   boolean estimated() {
     return power.cpuSource().equals("model") || power.memorySource().equals("model");
   }

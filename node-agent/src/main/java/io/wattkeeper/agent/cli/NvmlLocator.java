@@ -19,6 +19,7 @@ import java.util.Map;
  * in none of them, JNA would fail as well; anywhere else JNA still decides.
  */
 final class NvmlLocator {
+  private List<Path> searchDirs;
   private final Path root;
   private final Map<String, String> env;
   private final Map<String, String> properties;
@@ -62,7 +63,15 @@ final class NvmlLocator {
     }
   }
 
+  /** The loader's folders, listed once: both mayLoad and platformLibraryPath need them. */
   List<Path> searchDirs() {
+    if (searchDirs == null) {
+      searchDirs = List.copyOf(listSearchDirs());
+    }
+    return searchDirs;
+  }
+
+  private List<Path> listSearchDirs() {
     List<Path> dirs = new ArrayList<>();
     addPathList(dirs, env.get("LD_LIBRARY_PATH"), ":");
     addPathList(dirs, properties.get("jna.library.path"), File.pathSeparator);

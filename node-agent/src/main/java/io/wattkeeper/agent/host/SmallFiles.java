@@ -29,13 +29,11 @@ public final class SmallFiles {
         if (buf.hasRemaining()) {
           break;
         }
-        if (!buf.hasRemaining()) {
-          ByteBuffer bigger = ByteBuffer.allocate(buf.capacity() * 2);
-          buf.flip();
-          bigger.put(buf);
-          buf = bigger;
-          BUFFER.set(buf);
-        }
+        ByteBuffer bigger = ByteBuffer.allocate(buf.capacity() * 2);
+        buf.flip();
+        bigger.put(buf);
+        buf = bigger;
+        BUFFER.set(buf);
       }
     }
     return new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1);

@@ -8,6 +8,7 @@ import io.wattkeeper.agent.config.AgentConfig;
 import io.wattkeeper.agent.json.Json;
 import io.wattkeeper.agent.metrics.AgentHealth;
 import io.wattkeeper.agent.metrics.EnergyMetrics;
+import io.wattkeeper.agent.metrics.PrometheusText;
 import io.wattkeeper.agent.time.DaemonThreads;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AgentHttpServer {
   private static final Logger LOG = Logger.getLogger(AgentHttpServer.class);
-  static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
   static final int THREADS = 2;
 
   @Inject AgentConfig config;
@@ -83,7 +83,7 @@ public class AgentHttpServer {
         return;
       }
       switch (exchange.getRequestURI().getPath()) {
-        case "/q/metrics" -> send(exchange, 200, PROMETHEUS, render());
+        case "/q/metrics" -> send(exchange, 200, PrometheusText.CONTENT_TYPE, render());
         case "/q/health/live" -> health(exchange, List.of(health.live()));
         case "/q/health/ready" -> health(exchange, List.of(health.ready()));
         case "/q/health" -> health(exchange, List.of(health.live(), health.ready()));

@@ -13,6 +13,8 @@ public final class RaplMeter {
   public record Delta(double packageJoules, double dramJoules, boolean hasDram) {}
 
   private final List<RaplZone> zones;
+  private final java.nio.file.Path[] energyFiles; // resolved once: read at every sample
+  private final boolean hasDram;
   private final long[] last;
   private boolean primed;
 
@@ -21,6 +23,9 @@ public final class RaplMeter {
       throw new IllegalArgumentException("RAPL without a package zone");
     }
     this.zones = zones;
+    this.energyFiles =
+        zones.stream().map(z -> z.dir().resolve("energy_uj")).toArray(java.nio.file.Path[]::new);
+    this.hasDram = zones.stream().anyMatch(RaplZone::dram);
     this.last = new long[zones.size()];
   }
 
@@ -29,7 +34,7 @@ public final class RaplMeter {
   }
 
   public boolean hasDram() {
-    return zones.stream().anyMatch(RaplZone::dram);
+    return hasDram;
   }
 
   /**
@@ -43,7 +48,7 @@ public final class RaplMeter {
     long[] now = new long[zones.size()];
     try {
       for (int i = 0; i < now.length; i++) {
-        now[i] = SmallFiles.readLong(zones.get(i).dir().resolve("energy_uj"));
+        now[i] = SmallFiles.readLong(energyFiles[i]);
       }
     } catch (IOException e) {
       // The caller models the failed interval; a delta from the old baseline would span it too
@@ -63,7 +68,7 @@ public final class RaplMeter {
           pkg += joules;
         }
       }
-      delta = new Delta(pkg, dram, hasDram());
+      delta = new Delta(pkg, dram, hasDram);
     }
     System.arraycopy(now, 0, last, 0, now.length);
     primed = true;

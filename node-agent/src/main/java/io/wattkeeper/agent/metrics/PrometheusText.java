@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * samples. Names are checked and a family cannot be declared twice, so a coding slip fails loudly
  * instead of producing a scrape that Prometheus rejects whole.
  */
-final class PrometheusText {
-  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+public final class PrometheusText {
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");

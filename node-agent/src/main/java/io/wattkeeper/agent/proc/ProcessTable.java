@@ -24,22 +24,6 @@ public final class ProcessTable {
     return procDir;
   }
 
-  /** The PIDs in /proc now (one directory listing, no file reads). */
-  public List<Integer> pids() {
-    List<Integer> out = new ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(procDir)) {
-      for (Path dir : dirs) {
-        String name = dir.getFileName().toString();
-        if (isPidName(name)) {
-          out.add(Integer.parseInt(name));
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list " + procDir + ": " + e.getMessage(), e);
-    }
-    return out;
-  }
-
   /** Every process now. */
   public List<ProcessInfo> all() {
     List<ProcessInfo> out = new ArrayList<>();

@@ -38,13 +38,18 @@ public final class GpuCapApplier {
   /** Restores every GPU's default limit (the agent is stopping); failures stay recorded. */
   public synchronized void restoreAll() {
     for (String uuid : Set.copyOf(applied.keySet())) {
-      try {
-        meter.restoreDefaultPowerLimit(uuid);
-        applied.remove(uuid);
-        requested.remove(uuid);
-      } catch (GpuException e) {
-        warnings.add("GPU " + uuid + ": default power limit not restored: " + e.getMessage());
-      }
+      restore(uuid);
+    }
+  }
+
+  /** The GPU's default limit back; on failure the cap stays recorded and a warning says why. */
+  private void restore(String uuid) {
+    try {
+      meter.restoreDefaultPowerLimit(uuid);
+      applied.remove(uuid);
+      requested.remove(uuid);
+    } catch (GpuException e) {
+      warnings.add("GPU " + uuid + ": default power limit not restored: " + e.getMessage());
     }
   }
 
@@ -82,15 +87,8 @@ public final class GpuCapApplier {
       }
     }
     for (String uuid : Set.copyOf(applied.keySet())) {
-      if (wanted.contains(uuid)) {
-        continue;
-      }
-      try {
-        meter.restoreDefaultPowerLimit(uuid);
-        applied.remove(uuid);
-        requested.remove(uuid);
-      } catch (GpuException e) {
-        warnings.add("GPU " + uuid + ": default power limit not restored: " + e.getMessage());
+      if (!wanted.contains(uuid)) {
+        restore(uuid);
       }
     }
   }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.wattkeeper.api.v1alpha1.Api;
+import io.wattkeeper.operator.idle.Patches;
 import io.wattkeeper.operator.ledger.PodAccount;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -106,7 +107,7 @@ public class PodAnnotator {
           if (v == null && ((present != null && present.containsKey(k)) || remembered.test(k))) {
             ObjectNode op = ops.addObject();
             op.put("op", "remove");
-            op.put("path", "/metadata/annotations/" + k.replace("~", "~0").replace("/", "~1"));
+            op.put("path", "/metadata/annotations/" + Patches.escape(k));
           }
         });
     return ops;

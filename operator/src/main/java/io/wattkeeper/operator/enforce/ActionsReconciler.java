@@ -28,7 +28,9 @@ import io.wattkeeper.operator.idle.PodSampleStore;
 import io.wattkeeper.operator.idle.Workloads;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -91,12 +93,17 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
                     r -> {
                       // Every report version passes here once: record its samples before the
                       // informer cache moves on to the next one.
+                      // Asked once per namespace, not once per pod of the report.
+                      Map<String, Boolean> wanted = new HashMap<>();
                       store.ingest(
                           r,
                           ns ->
-                              ctx.getPrimaryCache()
-                                  .list(ns)
-                                  .anyMatch(ActionsReconciler::evaluatesIdle));
+                              wanted.computeIfAbsent(
+                                  ns,
+                                  n ->
+                                      ctx.getPrimaryCache()
+                                          .list(n)
+                                          .anyMatch(ActionsReconciler::evaluatesIdle)));
                       Set<String> namespaces =
                           r.getStatus() == null || r.getStatus().getPods() == null
                               ? Set.of()

@@ -24,6 +24,7 @@ import io.wattkeeper.operator.idle.PodSampleStore;
 import io.wattkeeper.operator.idle.Sleeper;
 import io.wattkeeper.operator.idle.WorkloadPods;
 import io.wattkeeper.operator.idle.Workloads;
+import io.wattkeeper.operator.ledger.ClusterView;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -112,7 +113,7 @@ public class EnforcementController {
         yield null;
       }
       case NONE -> {
-        startedAt.remove(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName());
+        startedAt.remove(ClusterView.key(b));
         yield null;
       }
     };
@@ -129,7 +130,7 @@ public class EnforcementController {
     Instant now = clock.instant();
     // The cache may not show our last status write yet; remember when enforcement began so a
     // stale read cannot move it (a later "since" would hide a period reset).
-    String key = b.getMetadata().getNamespace() + "/" + b.getMetadata().getName();
+    String key = ClusterView.key(b);
     String since =
         prev != null && prev.getSince() != null
             ? startedAt.merge(key, prev.getSince(), (a, c) -> a)
@@ -168,7 +169,7 @@ public class EnforcementController {
       }
       affected.add(a);
     }
-    String reason = b.getMetadata().getNamespace() + "/" + b.getMetadata().getName();
+    String reason = ClusterView.key(b);
     if (ep.onExceeded().contains(Action.GpuPowerCap)) {
       active.add(Action.GpuPowerCap + suffix);
       List<GpuCapPlanner.Cap> caps =
@@ -252,8 +253,7 @@ public class EnforcementController {
       HasMetadata w = cached;
       boolean selected =
           Selectors.matchesWorkload(ep.scaleToZeroSelector(), w.getMetadata().getLabels());
-      Map<String, String> ann =
-          w.getMetadata().getAnnotations() == null ? Map.of() : w.getMetadata().getAnnotations();
+      Map<String, String> ann = io.wattkeeper.operator.idle.Sleeper.annotations(w);
       boolean held = holders(ann).contains(holder);
       AffectedWorkload a =
           new AffectedWorkload()
@@ -273,8 +273,7 @@ public class EnforcementController {
           continue;
         }
         w = live;
-        ann =
-            w.getMetadata().getAnnotations() == null ? Map.of() : w.getMetadata().getAnnotations();
+        ann = io.wattkeeper.operator.idle.Sleeper.annotations(w);
         held = holders(ann).contains(holder);
       }
       if (!selected || mode != Mode.Enforce) {
@@ -323,10 +322,7 @@ public class EnforcementController {
             a.setPreviousReplicas(
                     old != null
                         ? old.getPreviousReplicas()
-                        : Integer.valueOf(
-                            ann.getOrDefault(
-                                io.wattkeeper.operator.idle.SleepAnnotations.REPLICAS_BEFORE_SLEEP,
-                                "1")))
+                        : io.wattkeeper.operator.idle.Sleeper.previousReplicas(ann))
                 .setDetail(old != null ? old.getDetail() : "scaled to 0; " + detail));
         continue;
       }
@@ -367,9 +363,9 @@ public class EnforcementController {
   /** Undoes everything this budget did. Safe to repeat. */
   public void undo(
       EnergyBudget b, List<HasMetadata> workloads, List<NodeEnergyReport> reports, String why) {
-    startedAt.remove(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName());
+    startedAt.remove(ClusterView.key(b));
     releaseHeld(b, workloads, why);
-    gpuCaps.clear(b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(), reports);
+    gpuCaps.clear(ClusterView.key(b), reports);
   }
 
   private void releaseHeld(EnergyBudget b, List<HasMetadata> workloads, String why) {

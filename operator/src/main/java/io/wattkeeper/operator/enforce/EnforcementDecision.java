@@ -7,6 +7,7 @@ import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.EnforcementStatus;
 import io.wattkeeper.api.validation.BudgetPolicy.EnforcementPolicy;
 import io.wattkeeper.api.validation.BudgetPolicy.IdlePolicy;
 import io.wattkeeper.api.validation.BudgetValidator;
+import io.wattkeeper.operator.budget.BudgetEvaluator;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -43,10 +44,12 @@ public final class EnforcementDecision {
     if (ep.onExceeded().isEmpty()) {
       return inForce ? Verdict.UNDO : Verdict.NONE;
     }
-    if ("Exceeded".equals(phase)) {
+    if (BudgetEvaluator.EXCEEDED.equals(phase)) {
       return Verdict.APPLY;
     }
-    if (phase == null || "Unknown".equals(phase) || "Invalid".equals(phase)) {
+    if (phase == null
+        || BudgetEvaluator.UNKNOWN.equals(phase)
+        || BudgetEvaluator.INVALID.equals(phase)) {
       return inForce ? Verdict.KEEP : Verdict.NONE;
     }
     if (!inForce) {
@@ -78,7 +81,10 @@ public final class EnforcementDecision {
 
   public static String undoReason(
       EnergyBudgetStatus st, EnforcementStatus prev, boolean rollingPeriod) {
-    boolean fine = st != null && ("Ok".equals(st.getPhase()) || "Warning".equals(st.getPhase()));
+    boolean fine =
+        st != null
+            && (BudgetEvaluator.OK.equals(st.getPhase())
+                || BudgetEvaluator.WARNING.equals(st.getPhase()));
     if (rollingPeriod && fine) {
       return "the budget is no longer exceeded (usage left the rolling window)";
     }
@@ -120,18 +126,22 @@ public final class EnforcementDecision {
 
   /** Idle thresholds for ScaleToZero onlyIdle when the budget has no idle section. */
   public static IdlePolicy defaultIdlePolicy() {
-    return BudgetValidator.validate(
-            new EnergyBudgetSpec(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                new EnergyBudgetSpec.Idle(null, null, null, null, null, null)))
-        .policy()
-        .idle();
+    return DEFAULT_IDLE;
   }
+
+  // The validator's defaults for an empty idle section: constant, so worked out once.
+  private static final IdlePolicy DEFAULT_IDLE =
+      BudgetValidator.validate(
+              new EnergyBudgetSpec(
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null,
+                  new EnergyBudgetSpec.Idle(null, null, null, null, null, null)))
+          .policy()
+          .idle();
 
   private static Instant parse(String s) {
     if (s == null) {

@@ -45,28 +45,28 @@ public final class CodeCarbonCsv {
       double kg = t.co2eGrams / 1000.0;
       String[] row = new String[HEADER.size()];
       java.util.Arrays.fill(row, "");
-      row[0] = r.last() == null ? "" : TS.format(r.last());
-      row[1] = s.namespace() + "/" + s.budget();
-      row[2] = r.uid();
-      row[3] = r.namespace() + "/" + r.name();
-      row[4] = num(seconds);
-      row[5] = num(kg);
-      row[6] = seconds > 0 ? num(kg / seconds) : "";
-      row[7] = power(t.cpuWh, s.pue(), seconds);
-      row[8] = power(t.gpuWh, s.pue(), seconds);
-      row[9] = power(t.memoryWh, s.pue(), seconds);
-      row[10] = num(t.cpuWh / 1000.0);
-      row[11] = num(t.gpuWh / 1000.0);
-      row[12] = num(t.memoryWh / 1000.0);
-      row[13] = num(t.energyWh / 1000.0);
+      row[col("timestamp")] = r.last() == null ? "" : TS.format(r.last());
+      row[col("project_name")] = s.namespace() + "/" + s.budget();
+      row[col("run_id")] = r.uid();
+      row[col("experiment_id")] = r.namespace() + "/" + r.name();
+      row[col("duration")] = num(seconds);
+      row[col("emissions")] = num(kg);
+      row[col("emissions_rate")] = seconds > 0 ? num(kg / seconds) : "";
+      row[col("cpu_power")] = power(t.cpuWh, s.pue(), seconds);
+      row[col("gpu_power")] = power(t.gpuWh, s.pue(), seconds);
+      row[col("ram_power")] = power(t.memoryWh, s.pue(), seconds);
+      row[col("cpu_energy")] = num(t.cpuWh / 1000.0);
+      row[col("gpu_energy")] = num(t.gpuWh / 1000.0);
+      row[col("ram_energy")] = num(t.memoryWh / 1000.0);
+      row[col("energy_consumed")] = num(t.energyWh / 1000.0);
       String zone = r.zone() == null ? "" : r.zone();
       if (zone.length() == 2) {
-        row[16] = zone.toUpperCase(Locale.ROOT);
+        row[col("country_iso_code")] = zone.toUpperCase(Locale.ROOT);
       } else {
-        row[17] = zone;
+        row[col("region")] = zone;
       }
-      row[30] = "pod";
-      row[36] = num(s.pue());
+      row[col("tracking_mode")] = "pod";
+      row[col("pue")] = num(s.pue());
       out.append(csv(row));
       if (extended) {
         double mf = t.measuredFraction();
@@ -81,6 +81,15 @@ public final class CodeCarbonCsv {
 
   private static String power(double wh, double pue, double seconds) {
     return seconds > 0 ? num(wh / pue * 3600.0 / seconds) : "";
+  }
+
+  /** A column's position in CodeCarbon's header, by name: the order is the header's, not ours. */
+  private static int col(String name) {
+    int i = HEADER.indexOf(name);
+    if (i < 0) {
+      throw new IllegalArgumentException("no CodeCarbon column " + name);
+    }
+    return i;
   }
 
   private static String num(double v) {

@@ -266,6 +266,6 @@ public class IdleController {
   }
 
   private static String key(EnergyBudget b) {
-    return b.getMetadata().getNamespace() + "/" + b.getMetadata().getName();
+    return io.wattkeeper.operator.ledger.ClusterView.key(b);
   }
 }

@@ -301,12 +301,14 @@ public class Sleeper {
             .withName(w.getMetadata().getName());
   }
 
-  static Map<String, String> annotations(HasMetadata o) {
+  /** An object's annotations, never null. */
+  public static Map<String, String> annotations(HasMetadata o) {
     Map<String, String> a = o.getMetadata().getAnnotations();
     return a == null ? Map.of() : a;
   }
 
-  static int previousReplicas(Map<String, String> ann) {
+  /** The replica count recorded before sleeping; 1 when the annotation is missing or garbled. */
+  public static int previousReplicas(Map<String, String> ann) {
     try {
       return Integer.parseInt(ann.getOrDefault(REPLICAS_BEFORE_SLEEP, "1").trim());
     } catch (NumberFormatException e) {

@@ -41,15 +41,6 @@ public final class ClusterView implements Ledger.Cluster {
   private final Map<String, List<Ledger.BudgetRef>> byNamespace = new HashMap<>();
   private final Map<String, ValidationResult> validation = new HashMap<>();
 
-  public ClusterView(
-      Supplier<Stream<NodeEnergyReport>> reports,
-      Pods pods,
-      Function<String, Optional<Node>> nodes,
-      List<EnergyBudget> budgets,
-      Optional<String> defaultZone) {
-    this(reports, pods, nodes, budgets, defaultZone, b -> BudgetValidator.validate(b.getSpec()));
-  }
-
   /** {@code validator} lets the caller cache validation per budget generation. */
   public ClusterView(
       Supplier<Stream<NodeEnergyReport>> reports,

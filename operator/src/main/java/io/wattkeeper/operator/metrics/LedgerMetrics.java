@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
+import io.wattkeeper.operator.budget.BudgetEvaluator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -22,7 +23,13 @@ import java.util.concurrent.atomic.AtomicReference;
 @ApplicationScoped
 public class LedgerMetrics {
 
-  static final List<String> PHASES = List.of("Ok", "Warning", "Exceeded", "Invalid", "Unknown");
+  static final List<String> PHASES =
+      List.of(
+          BudgetEvaluator.OK,
+          BudgetEvaluator.WARNING,
+          BudgetEvaluator.EXCEEDED,
+          BudgetEvaluator.INVALID,
+          BudgetEvaluator.UNKNOWN);
 
   @Inject MeterRegistry registry;
 

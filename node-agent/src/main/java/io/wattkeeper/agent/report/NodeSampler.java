@@ -64,6 +64,7 @@ public final class NodeSampler {
   private Map<String, Long> lastNetBytes = new HashMap<>();
   private Map<String, Double> netRates = new HashMap<>();
   private final Map<String, Integer> podPids = new HashMap<>();
+  private final Set<String> hostNetworkPods = new HashSet<>();
   private final Map<String, Double> lastGpuCounter = new HashMap<>();
   private final Map<String, Double> lastGpuWatts = new HashMap<>();
   private volatile LastInterval last;
@@ -305,7 +306,7 @@ public final class NodeSampler {
   private Optional<Long> readNet(PodCgroup pod, Path hostNet) {
     Integer pid = podPids.get(pod.uid());
     // A cached PID is not stat-ed each sample: when it is gone, reading net/dev fails and the
-    // next sample looks the PID up again.
+    // next sample looks the PID up again. Its namespace is checked once, when it is found.
     if (pid == null) {
       OptionalInt found = reader.get().anyPid(pod);
       if (found.isEmpty()) {
@@ -314,8 +315,13 @@ public final class NodeSampler {
       }
       pid = found.getAsInt();
       podPids.put(pod.uid(), pid);
+      if (NetDev.inNamespace(procDir, pid, hostNet)) {
+        hostNetworkPods.add(pod.uid());
+      } else {
+        hostNetworkPods.remove(pod.uid());
+      }
     }
-    if (NetDev.inNamespace(procDir, pid, hostNet)) {
+    if (hostNetworkPods.contains(pod.uid())) {
       return Optional.empty(); // hostNetwork: the node's traffic, not the pod's; reported unknown
     }
     try {
@@ -332,6 +338,7 @@ public final class NodeSampler {
     lastTicks = ticks;
     lastPodCpuNanos = cpuNanos;
     podPids.keySet().retainAll(cpuNanos.keySet());
+    hostNetworkPods.retainAll(podPids.keySet());
     lastGpuWatts.clear();
     lastGpuCounter.keySet().retainAll(gpus.stream().map(GpuSample::uuid).toList());
     for (GpuSample g : gpus) {

@@ -24,7 +24,13 @@ class ChartTest {
 
   @Test
   void rendersWithDefaults() throws IOException {
-    String out = new Helm(CHART).template().withName("wk").withNamespace("wattkeeper").call();
+    String out =
+        new Helm(CHART)
+            .template()
+            .withName("wk")
+            .withNamespace("wattkeeper")
+            .set("webhook.reuseCertificate", "false") // helm-java cannot lookup offline
+            .call();
     List<JsonNode> docs = new ArrayList<>();
     for (String doc : out.split("(?m)^---\\s*$")) {
       if (!doc.isBlank()) {
@@ -50,14 +56,15 @@ class ChartTest {
         assertThat(rule.get("verbs").toString()).doesNotContain("delete");
       }
     }
-    // No leader election: one operator writes at a time, also during upgrades.
+    // Leader election: replicas roll one at a time, the Lease is granted in the release namespace.
     JsonNode operator =
         docs.stream()
             .filter(d -> d.get("kind").asText().equals("Deployment"))
             .filter(d -> d.at("/metadata/name").asText().endsWith("-operator"))
             .findFirst()
             .orElseThrow();
-    assertThat(operator.at("/spec/strategy/type").asText()).isEqualTo("Recreate");
+    assertThat(operator.at("/spec/strategy/type").asText()).isEqualTo("RollingUpdate");
+    assertThat(operator.at("/spec/replicas").asInt()).isEqualTo(2);
     assertThat(operatorRole.toString()).doesNotContain("leases");
     JsonNode agent =
         docs.stream().filter(d -> d.get("kind").asText().equals("DaemonSet")).findFirst().get();

@@ -18,7 +18,12 @@ class WebhookChartTest {
   static List<JsonNode> render(UnaryOperator<TemplateCommand> values) throws IOException {
     String out =
         values
-            .apply(new Helm(ChartTest.CHART).template().withName("wk").withNamespace("wattkeeper"))
+            .apply(
+                new Helm(ChartTest.CHART)
+                    .template()
+                    .withName("wk")
+                    .withNamespace("wattkeeper")
+                    .set("webhook.reuseCertificate", "false"))
             .call();
     List<JsonNode> docs = new ArrayList<>();
     for (String doc : out.split("(?m)^---\\s*$")) {
@@ -60,12 +65,20 @@ class WebhookChartTest {
     assertThat(secret.at("/data/ca.crt").asText())
         .isEqualTo(hook.at("/clientConfig/caBundle").asText());
     JsonNode deployment =
-        docs.stream().filter(d -> d.get("kind").asText().equals("Deployment")).findFirst().get();
+        docs.stream()
+            .filter(d -> d.get("kind").asText().equals("Deployment"))
+            .filter(d -> d.at("/metadata/name").asText().endsWith("-operator"))
+            .findFirst()
+            .get();
     assertThat(deployment.toString())
         .contains("QUARKUS_HTTP_SSL_CERTIFICATE_FILES")
         .contains("webhook-tls");
     JsonNode service =
-        docs.stream().filter(d -> d.get("kind").asText().equals("Service")).findFirst().get();
+        docs.stream()
+            .filter(d -> d.get("kind").asText().equals("Service"))
+            .filter(d -> d.at("/metadata/name").asText().endsWith("-operator"))
+            .findFirst()
+            .get();
     assertThat(service.at("/spec/ports").toString()).contains("\"port\":443");
   }
 
@@ -87,6 +100,7 @@ class WebhookChartTest {
     assertThat(
             docs.stream()
                 .filter(d -> d.get("kind").asText().equals("Deployment"))
+                .filter(d -> d.at("/metadata/name").asText().endsWith("-operator"))
                 .findFirst()
                 .get()
                 .toString())

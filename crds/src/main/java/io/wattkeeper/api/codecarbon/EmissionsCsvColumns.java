@@ -1,6 +1,7 @@
 package io.wattkeeper.api.codecarbon;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * CodeCarbon's {@code emissions.csv} columns, in the field order of CodeCarbon's
@@ -52,12 +53,28 @@ public final class EmissionsCsvColumns {
 
   private EmissionsCsvColumns() {}
 
-  /** One CSV field: quoted when it holds a comma, quote or newline; null is empty. */
+  /** A plain decimal number: no spreadsheet reads it as a formula, so it is written as is. */
+  private static final Pattern NUMBER =
+      Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+  /** First characters that make a spreadsheet evaluate a cell (OWASP CSV injection). */
+  private static final String FORMULA_START = "=+-@\t\r";
+
+  /**
+   * One CSV field: null is empty; quoted when it holds a comma, quote, CR or LF. A text cell that
+   * begins with {@code = + - @}, tab or CR would be run as a formula by spreadsheet programs (CSV
+   * injection): it gets a leading {@code '} and is quoted, OWASP's rule. Plain numbers ({@code
+   * -0.5}, {@code 1e-3}) stay numbers.
+   */
   public static String escape(String v) {
-    if (v == null) {
+    if (v == null || v.isEmpty()) {
       return "";
     }
-    if (v.contains(",") || v.contains("\"") || v.contains("\n")) {
+    boolean formula = FORMULA_START.indexOf(v.charAt(0)) >= 0 && !NUMBER.matcher(v).matches();
+    if (formula) {
+      return "\"'" + v.replace("\"", "\"\"") + "\"";
+    }
+    if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
       return "\"" + v.replace("\"", "\"\"") + "\"";
     }
     return v;

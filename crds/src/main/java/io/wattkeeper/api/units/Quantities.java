@@ -1,5 +1,6 @@
 package io.wattkeeper.api.units;
 
+import io.wattkeeper.api.validation.Echo;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -113,12 +114,12 @@ public final class Quantities {
       throw invalid(field, text, "a duration", accepted);
     }
     if (nanos.signum() <= 0) {
-      throw new QuantityException(field + ": \"" + text + "\" must be longer than zero");
+      throw new QuantityException(field + ": " + Echo.quoted(text) + " must be longer than zero");
     }
     try {
       return Duration.ofNanos(nanos.setScale(0, RoundingMode.HALF_UP).longValueExact());
     } catch (ArithmeticException e) {
-      throw new QuantityException(field + ": \"" + text + "\" is too long");
+      throw new QuantityException(field + ": " + Echo.quoted(text) + " is too long");
     }
   }
 
@@ -150,6 +151,9 @@ public final class Quantities {
   }
 
   private static String trim(double v) {
+    if (!Double.isFinite(v)) {
+      return "?"; // never throw while showing a figure (validation bounds every limit)
+    }
     // Three significant figures at most, no trailing zeros: 312, 31.2, 3.12.
     BigDecimal bd = BigDecimal.valueOf(v);
     int digits = v >= 100 ? 0 : v >= 10 ? 1 : 2;
@@ -169,7 +173,7 @@ public final class Quantities {
 
   private static QuantityException invalid(
       String field, String text, String what, String accepted) {
-    String shown = text == null ? "(empty)" : "\"" + text + "\"";
+    String shown = Echo.quoted(text);
     return new QuantityException(
         String.format(Locale.ROOT, "%s: %s is not %s; %s", field, shown, what, accepted));
   }

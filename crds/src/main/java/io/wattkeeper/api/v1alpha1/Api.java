@@ -21,6 +21,11 @@ public final class Api {
   public static final String ANNOTATION_REPLICAS_BEFORE_SLEEP = PREFIX + "replicas-before-sleep";
   public static final String ANNOTATION_WAKE = PREFIX + "wake";
   public static final String ANNOTATION_GRID_ZONE = PREFIX + "grid-zone";
+  public static final String ANNOTATION_ENERGY_PER_REQUEST_WH = PREFIX + "energy-per-request-wh";
+  public static final String ANNOTATION_ENERGY_PER_1K_TOKENS_WH =
+      PREFIX + "energy-per-1k-tokens-wh";
+  public static final String ANNOTATION_CO2E_PER_1K_TOKENS_GRAMS =
+      PREFIX + "co2e-per-1k-tokens-grams";
   public static final String LABEL_EXEMPT = PREFIX + "exempt";
   public static final String LABEL_ROLE = PREFIX + "role";
 

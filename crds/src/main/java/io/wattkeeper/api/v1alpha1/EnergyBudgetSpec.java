@@ -6,6 +6,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import java.util.List;
@@ -39,23 +40,36 @@ public record EnergyBudgetSpec(
       value = "self.type != 'Calendar' || has(self.unit)",
       message = "period.unit is required when period.type is Calendar")
   public record Period(
-      @Required @Pattern("^(Calendar|Rolling)$") @JsonPropertyDescription("Calendar or Rolling.")
+      @Size(max = 16)
+          @Required
+          @Pattern("^(Calendar|Rolling)$")
+          @JsonPropertyDescription("Calendar or Rolling.")
           String type,
-      @Pattern("^(Day|Week|Month)$") @JsonPropertyDescription("Day, Week or Month (Calendar).")
+      @Size(max = 16)
+          @Pattern("^(Day|Week|Month)$")
+          @JsonPropertyDescription("Day, Week or Month (Calendar).")
           String unit,
-      @Pattern(DURATION_PATTERN) @JsonPropertyDescription("Go-style duration, e.g. 168h (Rolling).")
+      @Size(max = 32)
+          @Pattern(DURATION_PATTERN)
+          @JsonPropertyDescription("Go-style duration, e.g. 168h (Rolling).")
           String window,
-      @JsonPropertyDescription("IANA time zone for calendar boundaries; default UTC.")
+      @Size(max = 64)
+          @JsonPropertyDescription("IANA time zone for calendar boundaries; default UTC.")
           String timeZone) {}
 
   /** Limits as human-readable quantities; the operator normalises them. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Limits(
-      @Pattern(ENERGY_PATTERN) @JsonPropertyDescription("Energy, e.g. 500kWh (J kJ MJ Wh kWh MWh).")
+      @Size(max = 64)
+          @Pattern(ENERGY_PATTERN)
+          @JsonPropertyDescription("Energy, e.g. 500kWh (J kJ MJ Wh kWh MWh).")
           String energy,
-      @Pattern(MASS_PATTERN) @JsonPropertyDescription("CO2e mass, e.g. 150kg (g kg t).")
+      @Size(max = 64)
+          @Pattern(MASS_PATTERN)
+          @JsonPropertyDescription("CO2e mass, e.g. 150kg (g kg t).")
           String emissions,
       @Pattern(DECIMAL_PATTERN)
+          @Size(max = 64)
           @JsonPropertyDescription("Cost in accounting.pricing.currency, e.g. \"1200\".")
           String cost) {}
 
@@ -71,22 +85,29 @@ public record EnergyBudgetSpec(
   /** A zone (looked up in the built-in table) or a fixed intensity, or both. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record CarbonIntensityOverride(
-      @JsonPropertyDescription("Grid zone: ISO country code or cloud region.") String zone,
+      @Size(max = 64) @JsonPropertyDescription("Grid zone: ISO country code or cloud region.")
+          String zone,
       @Min(0) @Max(2000) @JsonPropertyDescription("Fixed intensity in gCO2e/kWh.")
           Double gramsPerKWh) {}
 
   /** Flat electricity price. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Pricing(
-      @Pattern("^[A-Z]{3}$") @JsonPropertyDescription("ISO 4217 currency code, e.g. EUR.")
+      @Size(max = 3)
+          @Pattern("^[A-Z]{3}$")
+          @JsonPropertyDescription("ISO 4217 currency code, e.g. EUR.")
           String currency,
-      @Pattern(DECIMAL_PATTERN) @JsonPropertyDescription("Price per kWh, e.g. \"0.22\".")
+      @Size(max = 32)
+          @Pattern(DECIMAL_PATTERN)
+          @JsonPropertyDescription("Price per kWh, e.g. \"0.22\".")
           String perKWh) {}
 
   /** Actions when a limit is exceeded. Event and Annotate always happen. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Enforcement(
-      @Pattern("^(Enforce|Warn|DryRun)$") @JsonPropertyDescription("Enforce, Warn or DryRun.")
+      @Size(max = 16)
+          @Pattern("^(Enforce|Warn|DryRun)$")
+          @JsonPropertyDescription("Enforce, Warn or DryRun.")
           String mode,
       @JsonPropertyDescription("Any of ScaleToZero, DenyNewPods, GpuPowerCap.")
           List<@Pattern("^(ScaleToZero|DenyNewPods|GpuPowerCap)$") String> onExceeded,
@@ -116,6 +137,7 @@ public record EnergyBudgetSpec(
               "Deployments/StatefulSets in this namespace; absent or empty matches nothing.")
           LabelSelector workloadSelector,
       @Pattern(DURATION_PATTERN)
+          @Size(max = 32)
           @JsonPropertyDescription("Idle this long before sleeping; default 30m.")
           String after,
       @Min(0) @Max(100) @JsonPropertyDescription("GPU utilisation below this percent is idle.")
@@ -125,6 +147,7 @@ public record EnergyBudgetSpec(
       @Min(0) @JsonPropertyDescription("Network receive below this rate (bytes/s) is idle.")
           Double networkReceiveBytesPerSecondBelow,
       @Pattern(DURATION_PATTERN)
+          @Size(max = 32)
           @JsonPropertyDescription("No sleep for this long after a wake; default 10m.")
           String cooldownAfterWake) {}
 }

@@ -44,6 +44,11 @@ public class EnergyBudgetStatus {
   @JsonPropertyDescription("Workloads asleep because they were idle.")
   private IdleStatus idle;
 
+  @JsonPropertyDescription(
+      "Energy and emissions per functional unit (SCI R) in the period, from the matched pods whose"
+          + " inference servers report request and token counts; absent when none does.")
+  private FunctionalUnits functionalUnits;
+
   @JsonPropertyDescription("Pre-formatted strings behind the printer columns.")
   private Display display;
 
@@ -53,6 +58,11 @@ public class EnergyBudgetStatus {
 
   @JsonPropertyDescription("Past periods, newest first, bounded.")
   private List<HistoryEntry> history;
+
+  @JsonPropertyDescription(
+      "Internal, for restart recovery: how much of used the pods' checkpoint annotations account"
+          + " for, and when that was taken.")
+  private LedgerPosition ledger;
 
   public Long getObservedGeneration() {
     return observedGeneration;
@@ -162,6 +172,108 @@ public class EnergyBudgetStatus {
     return this;
   }
 
+  public FunctionalUnits getFunctionalUnits() {
+    return functionalUnits;
+  }
+
+  public EnergyBudgetStatus setFunctionalUnits(FunctionalUnits functionalUnits) {
+    this.functionalUnits = functionalUnits;
+    return this;
+  }
+
+  /**
+   * Per-request and per-1k-token figures: energy (PUE included) over the windows in which the
+   * counts are known, divided by the units counted in those same windows. A figure is absent while
+   * unknown; {@code idle} when windows completed without a unit counted.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class FunctionalUnits {
+    @JsonPropertyDescription("Requests finished in the period (in windows with known counts).")
+    private Double requests;
+
+    @JsonPropertyDescription("Generated (output) tokens in the period.")
+    private Double generatedTokens;
+
+    @JsonPropertyDescription("Wh per request.")
+    private Double energyPerRequestWh;
+
+    @JsonPropertyDescription("Wh per 1,000 generated tokens.")
+    private Double energyPer1kTokensWh;
+
+    @JsonPropertyDescription("Grams CO2e per 1,000 generated tokens (see carbonIntensity).")
+    private Double co2ePer1kTokensGrams;
+
+    @JsonPropertyDescription("True when windows completed in the period without any request.")
+    private Boolean idle;
+
+    @JsonPropertyDescription("What R is and where it is counted.")
+    @io.fabric8.generator.annotation.Size(max = 512)
+    private String unit;
+
+    public Double getRequests() {
+      return requests;
+    }
+
+    public FunctionalUnits setRequests(Double requests) {
+      this.requests = requests;
+      return this;
+    }
+
+    public Double getGeneratedTokens() {
+      return generatedTokens;
+    }
+
+    public FunctionalUnits setGeneratedTokens(Double generatedTokens) {
+      this.generatedTokens = generatedTokens;
+      return this;
+    }
+
+    public Double getEnergyPerRequestWh() {
+      return energyPerRequestWh;
+    }
+
+    public FunctionalUnits setEnergyPerRequestWh(Double energyPerRequestWh) {
+      this.energyPerRequestWh = energyPerRequestWh;
+      return this;
+    }
+
+    public Double getEnergyPer1kTokensWh() {
+      return energyPer1kTokensWh;
+    }
+
+    public FunctionalUnits setEnergyPer1kTokensWh(Double energyPer1kTokensWh) {
+      this.energyPer1kTokensWh = energyPer1kTokensWh;
+      return this;
+    }
+
+    public Double getCo2ePer1kTokensGrams() {
+      return co2ePer1kTokensGrams;
+    }
+
+    public FunctionalUnits setCo2ePer1kTokensGrams(Double co2ePer1kTokensGrams) {
+      this.co2ePer1kTokensGrams = co2ePer1kTokensGrams;
+      return this;
+    }
+
+    public Boolean getIdle() {
+      return idle;
+    }
+
+    public FunctionalUnits setIdle(Boolean idle) {
+      this.idle = idle;
+      return this;
+    }
+
+    public String getUnit() {
+      return unit;
+    }
+
+    public FunctionalUnits setUnit(String unit) {
+      this.unit = unit;
+      return this;
+    }
+  }
+
   public Display getDisplay() {
     return display;
   }
@@ -187,6 +299,150 @@ public class EnergyBudgetStatus {
   public EnergyBudgetStatus setHistory(List<HistoryEntry> history) {
     this.history = history;
     return this;
+  }
+
+  public LedgerPosition getLedger() {
+    return ledger;
+  }
+
+  public EnergyBudgetStatus setLedger(LedgerPosition ledger) {
+    this.ledger = ledger;
+    return this;
+  }
+
+  /**
+   * Written with {@code used} in the same patch: the part of {@code used} (full precision) that the
+   * pods' checkpoint annotations written before {@code at} account for. After a restart the budget
+   * starts from it and every pod's counters since its checkpoint are charged again, so nothing is
+   * lost or counted twice.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class LedgerPosition {
+    @JsonPropertyDescription(
+        "When these figures were taken (operator time, RFC 3339 to the nanosecond); compared with"
+            + " the time in each pod's checkpoint.")
+    private String at;
+
+    @JsonPropertyDescription(
+        "Pods that started after this time and carry no checkpoint are charged from zero after a"
+            + " restart.")
+    private String since;
+
+    @JsonPropertyDescription("Energy in Wh, PUE included.")
+    private Double energyWh;
+
+    @JsonPropertyDescription("CPU energy in Wh, PUE included.")
+    private Double cpuWh;
+
+    @JsonPropertyDescription("GPU energy in Wh, PUE included.")
+    private Double gpuWh;
+
+    @JsonPropertyDescription("Memory energy in Wh, PUE included.")
+    private Double memoryWh;
+
+    @JsonPropertyDescription("Measured (not estimated) energy in Wh, PUE included.")
+    private Double measuredWh;
+
+    @JsonPropertyDescription("Emissions in grams CO2e.")
+    private Double co2eGrams;
+
+    @JsonPropertyDescription("Cost in the budget's currency; absent when unpriced.")
+    private Double cost;
+
+    @JsonPropertyDescription(
+        "Stamps of pod checkpoints on their way to the API server when this was taken (not"
+            + " accounted for here, even if they land).")
+    private List<String> inFlight;
+
+    public List<String> getInFlight() {
+      return inFlight;
+    }
+
+    public LedgerPosition setInFlight(List<String> inFlight) {
+      this.inFlight = inFlight;
+      return this;
+    }
+
+    public String getAt() {
+      return at;
+    }
+
+    public LedgerPosition setAt(String at) {
+      this.at = at;
+      return this;
+    }
+
+    public String getSince() {
+      return since;
+    }
+
+    public LedgerPosition setSince(String since) {
+      this.since = since;
+      return this;
+    }
+
+    public Double getEnergyWh() {
+      return energyWh;
+    }
+
+    public LedgerPosition setEnergyWh(Double energyWh) {
+      this.energyWh = energyWh;
+      return this;
+    }
+
+    public Double getCpuWh() {
+      return cpuWh;
+    }
+
+    public LedgerPosition setCpuWh(Double cpuWh) {
+      this.cpuWh = cpuWh;
+      return this;
+    }
+
+    public Double getGpuWh() {
+      return gpuWh;
+    }
+
+    public LedgerPosition setGpuWh(Double gpuWh) {
+      this.gpuWh = gpuWh;
+      return this;
+    }
+
+    public Double getMemoryWh() {
+      return memoryWh;
+    }
+
+    public LedgerPosition setMemoryWh(Double memoryWh) {
+      this.memoryWh = memoryWh;
+      return this;
+    }
+
+    public Double getMeasuredWh() {
+      return measuredWh;
+    }
+
+    public LedgerPosition setMeasuredWh(Double measuredWh) {
+      this.measuredWh = measuredWh;
+      return this;
+    }
+
+    public Double getCo2eGrams() {
+      return co2eGrams;
+    }
+
+    public LedgerPosition setCo2eGrams(Double co2eGrams) {
+      this.co2eGrams = co2eGrams;
+      return this;
+    }
+
+    public Double getCost() {
+      return cost;
+    }
+
+    public LedgerPosition setCost(Double cost) {
+      this.cost = cost;
+      return this;
+    }
   }
 
   /** The current accounting period. */
@@ -653,6 +909,42 @@ public class EnergyBudgetStatus {
 
     @JsonPropertyDescription("E.g. ScaleToZero,DenyNewPods.")
     private String actions;
+
+    @JsonPropertyDescription("E.g. 0.42 Wh, or idle.")
+    private String perRequest;
+
+    @JsonPropertyDescription("E.g. 1.8 Wh, or idle.")
+    private String per1kTokens;
+
+    @JsonPropertyDescription("E.g. 0.51 g, or idle.")
+    private String co2ePer1kTokens;
+
+    public String getPerRequest() {
+      return perRequest;
+    }
+
+    public Display setPerRequest(String perRequest) {
+      this.perRequest = perRequest;
+      return this;
+    }
+
+    public String getPer1kTokens() {
+      return per1kTokens;
+    }
+
+    public Display setPer1kTokens(String per1kTokens) {
+      this.per1kTokens = per1kTokens;
+      return this;
+    }
+
+    public String getCo2ePer1kTokens() {
+      return co2ePer1kTokens;
+    }
+
+    public Display setCo2ePer1kTokens(String co2ePer1kTokens) {
+      this.co2ePer1kTokens = co2ePer1kTokens;
+      return this;
+    }
 
     public String getPeriod() {
       return period;

@@ -1,5 +1,6 @@
 package io.wattkeeper.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Categories;
@@ -37,6 +38,22 @@ import io.fabric8.kubernetes.model.annotation.Version;
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
 public class NodeEnergyReport extends CustomResource<NodeEnergyReportSpec, NodeEnergyReportStatus> {
+  /**
+   * What could not be read of this object (named by field), set by the operator's tolerant reader
+   * when a spec or status does not fit the schema (an edited CRD, version skew); null when all was
+   * read. Never written back.
+   */
+  @JsonIgnore private String unreadable;
+
+  @JsonIgnore
+  public String getUnreadable() {
+    return unreadable;
+  }
+
+  @JsonIgnore
+  public void setUnreadable(String unreadable) {
+    this.unreadable = unreadable;
+  }
 
   @Override
   protected NodeEnergyReportSpec initSpec() {

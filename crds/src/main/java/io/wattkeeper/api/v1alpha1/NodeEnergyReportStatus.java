@@ -2,6 +2,7 @@ package io.wattkeeper.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
 /** Measurements of one node, written by its agent. */
@@ -11,6 +12,7 @@ public class NodeEnergyReportStatus {
   private Agent agent;
 
   @JsonPropertyDescription("When the measurements were taken (RFC 3339).")
+  @Size(max = 64)
   private String timestamp;
 
   @JsonPropertyDescription("Seconds between reports.")
@@ -38,7 +40,7 @@ public class NodeEnergyReportStatus {
   private Remainder system;
 
   @JsonPropertyDescription("Problems the agent met (unreadable files, bad NVML values).")
-  private List<String> warnings;
+  private List<@Size(max = 4096) String> warnings;
 
   public Agent getAgent() {
     return agent;
@@ -143,12 +145,15 @@ public class NodeEnergyReportStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Agent {
     @JsonPropertyDescription("Agent version.")
+    @Size(max = 64)
     private String version;
 
     @JsonPropertyDescription("When the agent started.")
+    @Size(max = 64)
     private String startTime;
 
     @JsonPropertyDescription("Changes when cumulative counters restart from zero.")
+    @Size(max = 128)
     private String counterEpoch;
 
     @JsonPropertyDescription("Increases by one per report within an epoch.")
@@ -195,15 +200,19 @@ public class NodeEnergyReportStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Sources {
     @JsonPropertyDescription("rapl or model.")
+    @Size(max = 1024)
     private String cpu;
 
     @JsonPropertyDescription("rapl or model.")
+    @Size(max = 1024)
     private String memory;
 
     @JsonPropertyDescription("nvml or none.")
+    @Size(max = 1024)
     private String gpu;
 
     @JsonPropertyDescription("Short form for kubectl, e.g. rapl/nvml.")
+    @Size(max = 1024)
     private String summary;
 
     public String getCpu() {
@@ -247,6 +256,7 @@ public class NodeEnergyReportStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class PowerModel {
     @JsonPropertyDescription("Model name, e.g. tdp-linear.")
+    @Size(max = 253)
     private String name;
 
     @JsonPropertyDescription("CPU watts at 0% utilisation.")
@@ -259,6 +269,7 @@ public class NodeEnergyReportStatus {
     private Double memoryWattsPerGB;
 
     @JsonPropertyDescription("Where the coefficients come from.")
+    @Size(max = 1024)
     private String source;
 
     public String getName() {
@@ -399,9 +410,11 @@ public class NodeEnergyReportStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Gpu {
     @JsonPropertyDescription("NVML UUID.")
+    @Size(max = 128)
     private String uuid;
 
     @JsonPropertyDescription("Product name.")
+    @Size(max = 253)
     private String name;
 
     @JsonPropertyDescription("Power draw.")
@@ -426,6 +439,7 @@ public class NodeEnergyReportStatus {
     private Double maxPowerLimitWatts;
 
     @JsonPropertyDescription("UID of the pod holding this GPU exclusively, if any.")
+    @Size(max = 64)
     private String exclusivePodUid;
 
     @JsonPropertyDescription("True when energy is power times time rather than the energy counter.")
@@ -535,12 +549,15 @@ public class NodeEnergyReportStatus {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class PodEnergy {
     @JsonPropertyDescription("Pod UID.")
+    @Size(max = 64)
     private String uid;
 
     @JsonPropertyDescription("Namespace.")
+    @Size(max = 63)
     private String namespace;
 
     @JsonPropertyDescription("Name.")
+    @Size(max = 253)
     private String name;
 
     @JsonPropertyDescription("Cumulative CPU joules.")
@@ -578,6 +595,23 @@ public class NodeEnergyReportStatus {
 
     @JsonPropertyDescription("True when the pod has ended; its counters are final.")
     private Boolean ended;
+
+    @JsonPropertyDescription(
+        "Requests its inference server finished, cumulative and never decreasing (server restarts"
+            + " are added across); absent when the pod did not opt in or this report's scrape"
+            + " failed (unknown, never zero).")
+    private Double requests;
+
+    @JsonPropertyDescription("Prompt (input) tokens processed, cumulative; absent when unknown.")
+    private Double promptTokens;
+
+    @JsonPropertyDescription("Generated (output) tokens, cumulative; absent when unknown.")
+    private Double generatedTokens;
+
+    @JsonPropertyDescription(
+        "The server profile the counts come from (vllm, tgi, sglang, triton or custom).")
+    @Size(max = 16)
+    private String unitsProfile;
 
     public String getUid() {
       return uid;
@@ -711,6 +745,42 @@ public class NodeEnergyReportStatus {
 
     public PodEnergy setEnded(Boolean ended) {
       this.ended = ended;
+      return this;
+    }
+
+    public Double getRequests() {
+      return requests;
+    }
+
+    public PodEnergy setRequests(Double requests) {
+      this.requests = requests;
+      return this;
+    }
+
+    public Double getPromptTokens() {
+      return promptTokens;
+    }
+
+    public PodEnergy setPromptTokens(Double promptTokens) {
+      this.promptTokens = promptTokens;
+      return this;
+    }
+
+    public Double getGeneratedTokens() {
+      return generatedTokens;
+    }
+
+    public PodEnergy setGeneratedTokens(Double generatedTokens) {
+      this.generatedTokens = generatedTokens;
+      return this;
+    }
+
+    public String getUnitsProfile() {
+      return unitsProfile;
+    }
+
+    public PodEnergy setUnitsProfile(String unitsProfile) {
+      this.unitsProfile = unitsProfile;
       return this;
     }
   }

@@ -47,9 +47,30 @@ public final class BudgetValidator {
   private static final Pattern DNS_PREFIX =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
   private static final Pattern CURRENCY = Pattern.compile("^[A-Z]{3}$");
+  // An Electricity Maps style zone: country code, then up to three region parts (US-CAL-CISO).
+  private static final Pattern ZONE = Pattern.compile("^[A-Z]{2,3}(-[A-Z0-9]{1,12}){0,3}$");
+
+  /**
+   * The largest limits accepted (README, "Maxima and bad input"): far above any real budget, and
+   * small enough that every figure derived from them stays finite and printable.
+   */
+  public static final BigDecimal MAX_ENERGY_WH = new BigDecimal("1e9"); // 1 TWh
+
+  public static final BigDecimal MAX_EMISSIONS_G = new BigDecimal("1e12"); // 1 Mt CO2e
+  public static final BigDecimal MAX_COST = new BigDecimal("1e12");
+  public static final BigDecimal MAX_PRICE_PER_KWH = new BigDecimal("1000");
+
   private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
 
   private BudgetValidator() {}
+
+  /** Validates a budget as read: a spec that could not be read is invalid, naming the field. */
+  public static ValidationResult validate(io.wattkeeper.api.v1alpha1.EnergyBudget b) {
+    if (b.getUnreadable() != null) {
+      return new ValidationResult(null, List.of(Echo.message(b.getUnreadable())));
+    }
+    return validate(b.getSpec());
+  }
 
   public static ValidationResult validate(EnergyBudgetSpec spec) {
     List<String> errors = new ArrayList<>();
@@ -76,6 +97,10 @@ public final class BudgetValidator {
     positive(errors, "spec.limits.energy", energy);
     positive(errors, "spec.limits.emissions", emissions);
     positive(errors, "spec.limits.cost", cost);
+    energy = atMost(errors, "spec.limits.energy", energy, MAX_ENERGY_WH, "1000000MWh (1 TWh)");
+    emissions =
+        atMost(errors, "spec.limits.emissions", emissions, MAX_EMISSIONS_G, "1000000t (1 Mt)");
+    cost = atMost(errors, "spec.limits.cost", cost, MAX_COST, "1000000000000");
 
     List<Integer> warnAt = warnAt(errors, spec.warnAt());
 
@@ -97,7 +122,7 @@ public final class BudgetValidator {
         }
       }
       if (acc.carbonIntensity() != null) {
-        zone = blankToNull(acc.carbonIntensity().zone());
+        zone = zone(errors, blankToNull(acc.carbonIntensity().zone()));
         grams = acc.carbonIntensity().gramsPerKWh();
         if (grams != null && (grams.isNaN() || grams < 0 || grams > 2000)) {
           errors.add(
@@ -111,9 +136,9 @@ public final class BudgetValidator {
         currency = acc.pricing().currency();
         if (currency != null && !CURRENCY.matcher(currency).matches()) {
           errors.add(
-              "spec.accounting.pricing.currency: \""
-                  + currency
-                  + "\" is not a currency; use an ISO 4217 code such as EUR or USD");
+              "spec.accounting.pricing.currency: "
+                  + Echo.quoted(currency)
+                  + " is not a currency; use an ISO 4217 code such as EUR or USD");
         }
         if (acc.pricing().perKWh() != null) {
           price =
@@ -122,6 +147,14 @@ public final class BudgetValidator {
                       () ->
                           Quantities.decimal(
                               "spec.accounting.pricing.perKWh", acc.pricing().perKWh()))
+                  .orElse(null);
+          price =
+              atMost(
+                      errors,
+                      "spec.accounting.pricing.perKWh",
+                      Optional.ofNullable(price),
+                      MAX_PRICE_PER_KWH,
+                      "1000")
                   .orElse(null);
         }
       }
@@ -167,9 +200,9 @@ public final class BudgetValidator {
         zone = ZoneId.of(p.timeZone());
       } catch (DateTimeException e) {
         errors.add(
-            "spec.period.timeZone: \""
-                + p.timeZone()
-                + "\" is not a time zone; use an IANA name such as Europe/Berlin or UTC");
+            "spec.period.timeZone: "
+                + Echo.quoted(p.timeZone())
+                + " is not a time zone; use an IANA name such as Europe/Berlin or UTC");
       }
     }
     if (type == PeriodType.Rolling) {
@@ -180,7 +213,8 @@ public final class BudgetValidator {
       Duration window =
           parse(errors, () -> Quantities.duration("spec.period.window", p.window())).orElse(null);
       if (window != null && window.compareTo(Duration.ofMinutes(1)) < 0) {
-        errors.add("spec.period.window: \"" + p.window() + "\" is too short; use at least 1m");
+        errors.add(
+            "spec.period.window: " + Echo.quoted(p.window()) + " is too short; use at least 1m");
       }
       return new PeriodPolicy(type, null, window, zone);
     }
@@ -321,10 +355,10 @@ public final class BudgetValidator {
               errors.add(
                   field
                       + ".matchLabels["
-                      + k
-                      + "]: \""
-                      + v
-                      + "\" is not a label value; use at most 63 letters, digits, '-', '_' or '.'");
+                      + Echo.value(k)
+                      + "]: "
+                      + Echo.quoted(v)
+                      + " is not a label value; use at most 63 letters, digits, '-', '_' or '.'");
             }
           });
     }
@@ -339,9 +373,9 @@ public final class BudgetValidator {
         if (op == null || !OPERATORS.contains(op)) {
           errors.add(
               f
-                  + ".operator: \""
-                  + op
-                  + "\" is not an operator; use In, NotIn, Exists or DoesNotExist");
+                  + ".operator: "
+                  + Echo.quoted(op)
+                  + " is not an operator; use In, NotIn, Exists or DoesNotExist");
         } else if ((op.equals("In") || op.equals("NotIn")) && values.isEmpty()) {
           errors.add(f + ".values: must not be empty for operator " + op);
         } else if ((op.equals("Exists") || op.equals("DoesNotExist")) && !values.isEmpty()) {
@@ -366,9 +400,9 @@ public final class BudgetValidator {
     if (!ok) {
       errors.add(
           field
-              + ": \""
-              + key
-              + "\" is not a label key; use [prefix/]name with a name of at most 63 letters,"
+              + ": "
+              + Echo.quoted(key)
+              + " is not a label key; use [prefix/]name with a name of at most 63 letters,"
               + " digits, '-', '_' or '.'");
     }
   }
@@ -394,7 +428,7 @@ public final class BudgetValidator {
         return c;
       }
     }
-    errors.add(field + ": \"" + value + "\" is not accepted; use one of " + accepted);
+    errors.add(field + ": " + Echo.quoted(value) + " is not accepted; use one of " + accepted);
     return null;
   }
 
@@ -411,6 +445,37 @@ public final class BudgetValidator {
     if (v.isPresent() && v.get().signum() <= 0) {
       errors.add(field + ": must be greater than zero; remove the limit to monitor only");
     }
+  }
+
+  private static Optional<BigDecimal> atMost(
+      List<String> errors, String field, Optional<BigDecimal> v, BigDecimal max, String shown) {
+    if (v.isPresent() && v.get().compareTo(max) > 0) {
+      errors.add(field + ": is above the maximum " + shown);
+      return Optional.empty();
+    }
+    return v;
+  }
+
+  /** A zone known to the built-in table, or shaped like an Electricity Maps zone. */
+  private static String zone(List<String> errors, String zone) {
+    if (zone == null) {
+      return null;
+    }
+    boolean ok =
+        zone.length() <= 64
+            && (ZONE.matcher(zone).matches()
+                || io.wattkeeper.api.carbon.CarbonIntensityTable.builtIn()
+                    .lookup(zone)
+                    .isPresent());
+    if (!ok) {
+      errors.add(
+          "spec.accounting.carbonIntensity.zone: "
+              + Echo.quoted(zone)
+              + " is not a grid zone; use a country code such as DE, an Electricity Maps zone"
+              + " such as US-CAL-CISO, or a cloud region of the built-in table such as eu-west-3");
+      return null;
+    }
+    return zone;
   }
 
   private static String blankToNull(String s) {

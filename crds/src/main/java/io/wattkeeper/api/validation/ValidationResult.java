@@ -13,8 +13,8 @@ public record ValidationResult(BudgetPolicy policy, List<String> errors) {
     return errors.isEmpty();
   }
 
-  /** All errors in one message, for a status condition. */
+  /** All errors in one message, for a status condition; capped (see {@link Echo}). */
   public String message() {
-    return String.join("; ", errors);
+    return Echo.message(String.join("; ", errors));
   }
 }

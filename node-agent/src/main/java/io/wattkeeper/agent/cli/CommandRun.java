@@ -38,7 +38,11 @@ final class CommandRun {
   private CommandRun() {}
 
   static Result run(
-      MachineContext m, List<String> command, Duration interval, boolean stdoutToStderr)
+      MachineContext m,
+      List<String> command,
+      Duration interval,
+      boolean stdoutToStderr,
+      SignalForwarder signals)
       throws IOException, InterruptedException {
     long selfBefore = selfChildrenTicks();
     MachineIntegrator machine = new MachineIntegrator(m);
@@ -51,6 +55,7 @@ final class CommandRun {
     Set<Integer> outside = livePids(m);
     long start = System.nanoTime();
     Process process = pb.start();
+    signals.forwardTo(process.pid());
     int root = (int) process.pid();
     outside.remove(root); // its PID may be one that ended after the listing
     Set<Integer> tree = new HashSet<>();

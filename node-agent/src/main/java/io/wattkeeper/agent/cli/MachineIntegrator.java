@@ -2,6 +2,7 @@ package io.wattkeeper.agent.cli;
 
 import io.wattkeeper.agent.gpu.GpuEnergyIntegrator;
 import io.wattkeeper.agent.gpu.GpuSample;
+import io.wattkeeper.agent.host.SmallFiles;
 import io.wattkeeper.agent.measure.NodeEnergy;
 import io.wattkeeper.agent.proc.CpuTicks;
 import io.wattkeeper.agent.proc.ProcStat;
@@ -32,6 +33,13 @@ final class MachineIntegrator {
   int intervals;
   final Set<String> gpuNames = new LinkedHashSet<>();
   int gpuCount;
+  // Time-weighted sums for CodeCarbon's ram_used_gb, ram_utilization_percent and
+  // gpu_utilization_percent (the machine's, not the command's).
+  double memUsedByteSeconds;
+  double memPercentSeconds;
+  double memSeconds;
+  double gpuUtilSeconds;
+  double gpuUtilTime;
 
   /** One GPU's energy in the latest interval, with its processes. */
   record GpuTick(GpuSample sample, double joules) {}
@@ -43,6 +51,9 @@ final class MachineIntegrator {
     lastTicks = ProcStat.read(m.host.proc());
     for (GpuSample g : m.gpu.sample()) {
       rememberGpu(g);
+    }
+    if (m.gpu instanceof SelectedGpus selected && selected.unmatchedWarning() != null) {
+      warnings.add(selected.unmatchedWarning());
     }
   }
 
@@ -67,8 +78,26 @@ final class MachineIntegrator {
     busyCpuSeconds += ticks.busySecondsSince(lastTicks);
     utilizationSum += u * dt;
     intervals++;
+    MachineMemory mem = readMemory();
+    if (mem != null) {
+      memUsedByteSeconds += mem.usedBytes() * dt;
+      memPercentSeconds += mem.percent() * dt;
+      memSeconds += dt;
+    }
     List<GpuSample> samples = m.gpu.sample();
     gpuCount = Math.max(gpuCount, samples.size());
+    double utilSum = 0;
+    int utilKnown = 0;
+    for (GpuSample g : samples) {
+      if (!Double.isNaN(g.utilizationPercent())) {
+        utilSum += g.utilizationPercent();
+        utilKnown++;
+      }
+    }
+    if (utilKnown > 0) {
+      gpuUtilSeconds += utilSum / utilKnown * dt;
+      gpuUtilTime += dt;
+    }
     for (GpuSample g : samples) {
       gpuNames.add(g.name());
       // The agent's rule: counter delta, else power x time, never an absurd counter jump.
@@ -99,6 +128,32 @@ final class MachineIntegrator {
       return (cpuJoules - cpuIdleJoules) / busyCpuSeconds;
     }
     return (m.model.cpuMaxWatts() - m.model.cpuIdleWatts()) / m.cpu.logicalCpus();
+  }
+
+  /** The machine's mean used memory (psutil's definition), NaN when /proc/meminfo was unread. */
+  double meanMemoryUsedBytes() {
+    return memSeconds > 0 ? memUsedByteSeconds / memSeconds : Double.NaN;
+  }
+
+  double meanMemoryPercent() {
+    return memSeconds > 0 ? memPercentSeconds / memSeconds : Double.NaN;
+  }
+
+  /** Mean device utilisation of the GPUs, 0 without GPUs (as CodeCarbon), NaN when unknown. */
+  double meanGpuUtilizationPercent() {
+    if (gpuUtilTime > 0) {
+      return gpuUtilSeconds / gpuUtilTime;
+    }
+    return gpuCount == 0 ? 0 : Double.NaN;
+  }
+
+  private MachineMemory readMemory() {
+    try {
+      return MachineMemory.parse(SmallFiles.read(m.host.proc().resolve("meminfo")));
+    } catch (IOException e) {
+      warnings.add("cannot read meminfo (" + e.getMessage() + "): ram_used_gb unknown");
+      return null;
+    }
   }
 
   double utilizationPercent() {

@@ -22,7 +22,9 @@ final class MachineWatch {
 
   private MachineWatch() {}
 
-  static Result run(MachineContext m, Duration duration, Duration interval, int top)
+  /** Watches for {@code duration}, or until a signal comes: then the result covers until then. */
+  static Result run(
+      MachineContext m, Duration duration, Duration interval, int top, SignalForwarder signals)
       throws IOException, InterruptedException {
     Map<Integer, ProcessInfo> before = index(m.processes.all());
     MachineIntegrator machine = new MachineIntegrator(m);
@@ -32,8 +34,11 @@ final class MachineWatch {
       if (left <= 0) {
         break;
       }
-      Thread.sleep(Math.max(1, Math.min(interval.toMillis(), left / 1_000_000)));
+      boolean stop = signals.await(Math.max(1, Math.min(interval.toMillis(), left / 1_000_000)));
       machine.tick();
+      if (stop) {
+        break;
+      }
     }
     List<ProcessInfo> after = m.processes.all();
     double perCpuSecond = machine.joulesPerCpuSecond();

@@ -5,10 +5,13 @@ import io.wattkeeper.agent.host.HostPaths;
 import io.wattkeeper.api.carbon.GridIntensity;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,64 +29,89 @@ public final class MeasureCommand {
   private MeasureCommand() {}
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    return run(args, out, err, SimpleConfig.system(), null);
+    SimpleConfig config = SimpleConfig.system();
+    return run(args, out, err, config, userCodeCarbonConfig(config), null);
   }
 
   static int run(
       String[] args, PrintStream out, PrintStream err, SimpleConfig config, GpuMeter gpu) {
+    return run(args, out, err, config, userCodeCarbonConfig(config), gpu);
+  }
+
+  /** ~/.codecarbon.config, ./.codecarbon.config and CODECARBON_* of the environment. */
+  static CodeCarbonConfig userCodeCarbonConfig(SimpleConfig config) {
+    return CodeCarbonConfig.load(
+        Path.of(System.getProperty("user.home", "/")), Path.of("").toAbsolutePath(), config.env());
+  }
+
+  static int run(
+      String[] args,
+      PrintStream out,
+      PrintStream err,
+      SimpleConfig config,
+      CodeCarbonConfig codecarbon,
+      GpuMeter gpu) {
     MeasureOptions o;
     try {
-      o = MeasureOptions.parse(args, config);
+      o = MeasureOptions.parse(args, config, codecarbon);
     } catch (IllegalArgumentException e) {
       err.println("wattkeeper measure: " + e.getMessage());
-      err.print(MeasureOptions.USAGE);
+      err.println("(wattkeeper measure --help lists the options)");
       return 2;
     }
+    if (o.help()) {
+      out.print(MeasureOptions.USAGE);
+      return 0;
+    }
+    for (String note : codecarbon.notes()) {
+      err.println("wattkeeper measure: note: " + note);
+    }
     GpuMeter meter = gpu != null ? gpu : MachineContext.loadGpuMeter(err);
-    try (meter) {
-      MachineContext m = new MachineContext(new HostPaths(o.hostRoot()), config, meter);
+    try (meter;
+        SignalForwarder signals = SignalForwarder.install(err)) {
+      MachineContext m =
+          new MachineContext(
+              new HostPaths(o.hostRoot()),
+              config,
+              meter,
+              o.cpuPowerWatts(),
+              o.ramPowerWatts(),
+              o.gpuIds());
       Carbon.Resolved carbon = Carbon.resolve(o.zone());
       Map<String, Object> report;
       if (o.duration().isPresent()) {
-        MachineWatch.Result r = MachineWatch.run(m, o.duration().get(), o.interval(), o.top());
-        report = machineReport(m, r, carbon);
-        appendCsv(
-            o,
-            m,
-            carbon,
-            r.machine(),
-            r.machine().seconds,
-            r.machine().cpuJoules,
-            r.machine().memoryJoules,
-            r.machine().gpuJoules,
-            "machine",
-            report,
-            err);
+        err.println(
+            "wattkeeper measure: watching the whole machine for "
+                + o.duration().get().toString().substring(2).toLowerCase(Locale.ROOT)
+                + " (Ctrl-C ends it early, with the report so far)");
+        MachineWatch.Result r =
+            MachineWatch.run(m, o.duration().get(), o.interval(), o.top(), signals);
+        MachineIntegrator x = r.machine();
+        EmissionsRow row =
+            row(o, m, carbon, x, x.seconds, x.cpuJoules, x.memoryJoules, x.gpuJoules);
+        report = machineReport(m, r, carbon, row);
+        boolean written = appendCsv(o, row, report, err);
         print(o, report, out, err, false);
-        return 0;
+        int signal = signals.firstSignal();
+        return exitStatus(signal == 0 ? 0 : 128 + signal, written);
       }
       CommandRun.Result r;
       try {
-        r = CommandRun.run(m, o.command(), o.interval(), o.json());
+        r = CommandRun.run(m, o.command(), o.interval(), o.json(), signals);
       } catch (IOException e) {
         err.println("wattkeeper measure: cannot run " + o.command().get(0) + ": " + e.getMessage());
         return 127;
       }
-      report = commandReport(m, o, r, carbon);
-      appendCsv(
-          o,
-          m,
-          carbon,
-          r.machine(),
-          r.seconds(),
-          r.cpuJoules(),
-          r.memoryJoules(),
-          r.gpuJoules(),
-          "process",
-          report,
-          err);
+      MachineIntegrator x = r.machine();
+      boolean machine = o.trackingMode().equals("machine");
+      EmissionsRow row =
+          machine
+              ? row(o, m, carbon, x, r.seconds(), x.cpuJoules, x.memoryJoules, x.gpuJoules)
+              : row(o, m, carbon, x, r.seconds(), r.cpuJoules(), r.memoryJoules(), r.gpuJoules());
+      report = commandReport(m, o, r, carbon, row);
+      boolean written = appendCsv(o, row, report, err);
       print(o, report, out, err, true);
-      return r.exitCode();
+      return exitStatus(r.exitCode(), written);
     } catch (IOException | RuntimeException e) {
       err.println("wattkeeper measure: measuring failed: " + e);
       return 1;
@@ -94,47 +122,106 @@ public final class MeasureCommand {
     }
   }
 
+  private static EmissionsRow row(
+      MeasureOptions o,
+      MachineContext m,
+      Carbon.Resolved carbon,
+      MachineIntegrator x,
+      double seconds,
+      double cpuJ,
+      double memJ,
+      double gpuJ) {
+    return new EmissionsRow(
+        LocalDateTime.now(),
+        o.projectName(),
+        RunId.random().toString(),
+        o.experimentId(),
+        seconds,
+        cpuJ,
+        gpuJ,
+        memJ,
+        o.pue(),
+        o.wue(),
+        carbon.intensity().gramsPerKWh(),
+        carbon,
+        System.getProperty("os.name") + "-" + System.getProperty("os.version"),
+        m.cpu.logicalCpus(),
+        m.cpu.modelName(),
+        x.gpuCount,
+        String.join(" ", x.gpuNames),
+        m.cpu.memoryBytes(),
+        o.trackingMode(),
+        x.utilizationPercent(),
+        x.meanGpuUtilizationPercent(),
+        x.meanMemoryPercent(),
+        x.meanMemoryUsedBytes());
+  }
+
+  /** EX_IOERR of sysexits.h: the command succeeded but its emissions.csv row was lost. */
+  static final int ROW_NOT_WRITTEN = 74;
+
+  /**
+   * The exit status: the command's own (128 + N when it, or a --duration watch, ended on signal N);
+   * when the row could not be written, 74 instead of a 0, so a script sees the loss, while a failed
+   * command's own status is never hidden (stderr says the row is lost either way).
+   */
+  static int exitStatus(int status, boolean rowWritten) {
+    return !rowWritten && status == 0 ? ROW_NOT_WRITTEN : status;
+  }
+
   static Map<String, Object> commandReport(
-      MachineContext m, MeasureOptions o, CommandRun.Result r, Carbon.Resolved carbon) {
+      MachineContext m,
+      MeasureOptions o,
+      CommandRun.Result r,
+      Carbon.Resolved carbon,
+      EmissionsRow row) {
     Map<String, Object> rep = new LinkedHashMap<>();
     rep.put("command", o.command());
     rep.put("exitCode", r.exitCode());
+    rep.put("trackingMode", row.trackingMode());
     rep.put("durationSeconds", round(r.seconds(), 3));
     rep.put("cpuSeconds", round(r.cpuSeconds(), 3));
-    rep.put("cpuJoules", round(r.cpuJoules(), 3));
-    rep.put("memoryJoules", round(r.memoryJoules(), 3));
-    rep.put("gpuJoules", round(r.gpuJoules(), 3));
-    double joules = r.cpuJoules() + r.memoryJoules() + r.gpuJoules();
-    energyAndCarbon(rep, joules, carbon);
+    rep.put("cpuJoules", round(row.cpuJoules(), 3));
+    rep.put("memoryJoules", round(row.ramJoules(), 3));
+    rep.put("gpuJoules", round(row.gpuJoules(), 3));
+    energyAndCarbon(rep, row, carbon);
+    // The command's own memory; emissions.csv's ram_used_gb is the machine's, as CodeCarbon's.
     rep.put("meanRssBytes", Math.round(r.meanRssBytes()));
     common(rep, m, r.machine());
     return rep;
   }
 
   static Map<String, Object> machineReport(
-      MachineContext m, MachineWatch.Result r, Carbon.Resolved carbon) {
+      MachineContext m, MachineWatch.Result r, Carbon.Resolved carbon, EmissionsRow row) {
     Map<String, Object> rep = new LinkedHashMap<>();
     MachineIntegrator x = r.machine();
+    rep.put("trackingMode", "machine");
     rep.put("durationSeconds", round(x.seconds, 3));
     rep.put("cpuJoules", round(x.cpuJoules, 3));
     rep.put("memoryJoules", round(x.memoryJoules, 3));
     rep.put("gpuJoules", round(x.gpuJoules, 3));
-    energyAndCarbon(rep, x.cpuJoules + x.memoryJoules + x.gpuJoules, carbon);
+    energyAndCarbon(rep, row, carbon);
     rep.put("processes", rows(r.processes()));
     rep.put("cgroups", rows(r.cgroups()));
     common(rep, m, x);
     return rep;
   }
 
-  private static void energyAndCarbon(Map<String, Object> rep, double joules, Carbon.Resolved c) {
-    double kwh = joules / JOULES_PER_KWH;
+  /** Energy (kWh with the PUE, joules without) and CO2e, as the csv row has them. */
+  private static void energyAndCarbon(
+      Map<String, Object> rep, EmissionsRow row, Carbon.Resolved c) {
     GridIntensity g = c.intensity();
-    rep.put("energyJoules", round(joules, 3));
-    rep.put("energyKWh", kwh);
-    rep.put("co2eKg", kwh * g.gramsPerKWh() / 1000);
+    rep.put("energyJoules", round(row.cpuJoules() + row.ramJoules() + row.gpuJoules(), 3));
+    rep.put("pue", row.pue());
+    rep.put("energyKWh", row.kwh());
+    rep.put("co2eKg", row.emissionsKg());
+    rep.put("wue", row.wue());
+    rep.put("waterLitres", row.waterLitres());
     Map<String, Object> ci = new LinkedHashMap<>();
     ci.put("gramsPerKWh", g.gramsPerKWh());
     ci.put("zone", g.zone());
+    ci.put("countryIsoCode", c.country().alpha3());
+    ci.put("countryName", c.country().name());
     ci.put("kind", g.kind());
     ci.put("source", g.sourceWithYear());
     if (c.requestedZone() != null) {
@@ -189,76 +276,47 @@ public final class MeasureCommand {
     return out;
   }
 
-  private static void appendCsv(
-      MeasureOptions o,
-      MachineContext m,
-      Carbon.Resolved carbon,
-      MachineIntegrator x,
-      double seconds,
-      double cpuJ,
-      double memJ,
-      double gpuJ,
-      String mode,
-      Map<String, Object> report,
-      PrintStream err) {
-    double kwhCpu = cpuJ / JOULES_PER_KWH;
-    double kwhMem = memJ / JOULES_PER_KWH;
-    double kwhGpu = gpuJ / JOULES_PER_KWH;
-    double kwh = kwhCpu + kwhMem + kwhGpu;
-    double kg = kwh * carbon.intensity().gramsPerKWh() / 1000;
-    GridIntensity g = carbon.intensity();
-    boolean country = g.kind().equals("country");
-    boolean cloud = List.of("aws", "gcp", "azure").contains(g.kind());
-    double s = Math.max(seconds, 1e-9);
-    List<String> v =
-        List.of(
-            LocalDateTime.now(ZoneOffset.UTC)
-                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")),
-            o.projectName(),
-            RunId.random().toString(),
-            "",
-            num(seconds),
-            num(kg),
-            num(kg / s),
-            num(cpuJ / s),
-            num(gpuJ / s),
-            num(memJ / s),
-            num(kwhCpu),
-            num(kwhGpu),
-            num(kwhMem),
-            num(kwh),
-            "0.0",
-            "",
-            country ? g.zone() : "",
-            "",
-            cloud ? g.kind() : "",
-            cloud ? g.zone() : "",
-            System.getProperty("os.name") + "-" + System.getProperty("os.version"),
-            "",
-            "",
-            Integer.toString(m.cpu.logicalCpus()),
-            m.cpu.modelName(),
-            Integer.toString(x.gpuCount),
-            String.join(" ", x.gpuNames),
-            "",
-            "",
-            num(m.cpu.memoryBytes() / 1e9),
-            mode,
-            num(x.utilizationPercent()),
-            "",
-            "",
-            report.containsKey("meanRssBytes")
-                ? num(((Number) report.get("meanRssBytes")).doubleValue() / 1e9)
-                : "",
-            cloud ? "Y" : "N",
-            "1.0",
-            "0.0");
+  /** Appends the row; false (said on stderr and in the report) when it could not be written. */
+  private static boolean appendCsv(
+      MeasureOptions o, EmissionsRow row, Map<String, Object> report, PrintStream err) {
+    Path file = o.outputFile();
     try {
-      Path file = EmissionsCsv.append(o.outputDir(), v);
+      EmissionsCsv.appendTo(file, row.values());
       report.put("emissionsCsv", file.toString());
-    } catch (IOException e) {
-      err.println("wattkeeper measure: cannot write emissions.csv: " + e.getMessage());
+      return true;
+    } catch (IOException | RuntimeException e) {
+      String why = reason(e);
+      err.println(
+          "wattkeeper measure: ERROR: the emissions.csv row was NOT written to "
+              + file
+              + ": "
+              + why);
+      report.put("emissionsCsvError", file + ": " + why);
+      return false;
     }
+  }
+
+  /**
+   * Why a write failed. The JDK's file-system exceptions carry only the path as their message, so
+   * the kind of failure is said in words (the reason the OS gave, else the exception's kind).
+   */
+  static String reason(Exception e) {
+    if (e instanceof FileSystemException f) {
+      String kind = f.getClass().getSimpleName();
+      if (f instanceof NoSuchFileException) {
+        kind = "no such file or directory";
+      } else if (f instanceof AccessDeniedException) {
+        kind = "permission denied";
+      } else if (f instanceof FileAlreadyExistsException) {
+        kind = "exists and is not a directory";
+      } else if (f instanceof NotDirectoryException) {
+        kind = "not a directory";
+      }
+      String file = f.getFile() != null ? f.getFile() : "";
+      String other = f.getOtherFile() != null ? " -> " + f.getOtherFile() : "";
+      return (f.getReason() != null ? f.getReason() : kind) + ": " + file + other;
+    }
+    return e.getMessage() != null ? e.getMessage() : e.toString();
   }
 
   private static void print(
@@ -293,12 +351,22 @@ public final class MeasureCommand {
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> ci = (Map<String, Object>) r.get("carbonIntensity");
+    double pue = (Double) r.get("pue");
     p.printf(
         Locale.ROOT,
-        "  energy           %.9f kWh (%.2f J)%n",
+        "  energy           %.9f kWh (%.2f J%s), tracking mode %s%n",
         r.get("energyKWh"),
-        r.get("energyJoules"));
+        r.get("energyJoules"),
+        pue == 1.0 ? "" : String.format(Locale.ROOT, " x PUE %s", pue),
+        r.get("trackingMode"));
     p.printf(Locale.ROOT, "  CO2e             %.9f kg%n", r.get("co2eKg"));
+    if ((Double) r.get("wue") > 0) {
+      p.printf(
+          Locale.ROOT,
+          "  water            %.9f L (WUE %s L/kWh)%n",
+          r.get("waterLitres"),
+          r.get("wue"));
+    }
     p.printf(
         Locale.ROOT,
         "  intensity        %.1f g/kWh, zone %s (%s)%n",
@@ -372,10 +440,6 @@ public final class MeasureCommand {
 
   private static String abbreviate(String s, int n) {
     return s.length() <= n ? s : "..." + s.substring(s.length() - n + 3);
-  }
-
-  static String num(double v) {
-    return Double.isNaN(v) ? "" : Double.toString(v);
   }
 
   static double round(double v, int digits) {

@@ -27,6 +27,11 @@ final class SimpleConfig {
     }
   }
 
+  /** The environment this configuration reads (CODECARBON_* variables are taken from it too). */
+  Map<String, String> env() {
+    return env;
+  }
+
   static SimpleConfig system() {
     return new SimpleConfig(System.getenv());
   }

@@ -49,7 +49,38 @@ public interface AgentConfig {
   @WithDefault("true")
   boolean podFieldSelector();
 
+  /**
+   * An environment variable whose value is a process's pod UID (the local sandbox's kubelet sets
+   * WATTKEEPER_SANDBOX_POD_UID). Pods that have no kubepods cgroup are then measured by their
+   * marked processes (/proc/&lt;pid&gt;/environ, stat). Unset on real nodes.
+   */
+  Optional<String> podProcessMarker();
+
   Api api();
+
+  FunctionalUnits functionalUnits();
+
+  /**
+   * Scraping of inference servers' request and token counters, for pods that opt in with the
+   * wattkeeper.io/functional-unit-* annotations.
+   */
+  interface FunctionalUnits {
+    /** Off: annotations are ignored and no pod is scraped. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Deadline for one scrape: connect, request and the whole body. */
+    @WithDefault("2s")
+    Duration scrapeTimeout();
+
+    /** A larger body is refused (the scrape fails, counts unknown). */
+    @WithDefault("2097152")
+    int maxBodyBytes();
+
+    /** Scrapes run side by side. */
+    @WithDefault("4")
+    int parallelism();
+  }
 
   Http http();
 

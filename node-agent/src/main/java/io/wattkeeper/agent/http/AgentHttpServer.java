@@ -8,7 +8,6 @@ import io.wattkeeper.agent.config.AgentConfig;
 import io.wattkeeper.agent.json.Json;
 import io.wattkeeper.agent.metrics.AgentHealth;
 import io.wattkeeper.agent.metrics.EnergyMetrics;
-import io.wattkeeper.agent.metrics.PrometheusText;
 import io.wattkeeper.agent.time.DaemonThreads;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -83,7 +82,11 @@ public class AgentHttpServer {
         return;
       }
       switch (exchange.getRequestURI().getPath()) {
-        case "/q/metrics" -> send(exchange, 200, PrometheusText.CONTENT_TYPE, render());
+        case "/q/metrics" -> {
+          EnergyMetrics.Scrape scrape =
+              metrics.scrape(exchange.getRequestHeaders().getFirst("Accept"));
+          send(exchange, 200, scrape.contentType(), scrape.body());
+        }
         case "/q/health/live" -> health(exchange, List.of(health.live()));
         case "/q/health/ready" -> health(exchange, List.of(health.ready()));
         case "/q/health" -> health(exchange, List.of(health.live(), health.ready()));
@@ -98,10 +101,6 @@ public class AgentHttpServer {
           "text/plain",
           ("error: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
     }
-  }
-
-  private byte[] render() {
-    return metrics.render().getBytes(StandardCharsets.UTF_8);
   }
 
   private void health(HttpExchange exchange, List<AgentHealth.Check> checks) throws IOException {

@@ -1,12 +1,18 @@
 package io.wattkeeper.agent.metrics;
 
-import io.wattkeeper.agent.metrics.PrometheusText.Type;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 
 /**
- * Wall times of the agent's samples as a Prometheus histogram, plus the longest sample of the last
- * one to two minutes (the {@code _max} gauge Micrometer used to publish, with a similar decay).
+ * Wall times of the agent's samples: a classic Prometheus histogram of the official library ({@link
+ * Histogram}, no native buckets, no exemplars), plus the longest sample of the last one to two
+ * minutes (the {@code _max} gauge Micrometer used to publish, with a similar decay).
  */
 final class SampleDurations {
+  static final String NAME = "wattkeeper_agent_sample_duration_seconds";
+  static final String HELP = "Wall time of one sample of the node";
+
   /**
    * Upper bounds in seconds. A sample of 100 pods takes 1-10 ms here, so the buckets are fine in
    * that range; the long tail up to 5 s shows a stalled host filesystem.
@@ -17,42 +23,42 @@ final class SampleDurations {
 
   private static final long MAX_WINDOW_NANOS = 60_000_000_000L;
 
-  // Per bucket, not cumulative; the last slot counts samples above the top bound.
-  private final long[] counts = new long[BOUNDS.length + 1];
-  private long count;
-  private double sumSeconds;
+  private final Histogram histogram;
   private boolean started;
   private long windowStart;
   private double maxThisWindow;
   private double maxLastWindow;
 
+  SampleDurations(PrometheusRegistry registry) {
+    histogram =
+        Histogram.builder()
+            .name(NAME)
+            .help(HELP)
+            .classicOnly()
+            .classicUpperBounds(BOUNDS)
+            .withoutExemplars()
+            .build();
+    registry.register(histogram);
+  }
+
   synchronized void record(long durationNanos, long nowNanos) {
     double seconds = durationNanos / 1e9;
-    int i = 0;
-    while (i < BOUNDS.length && seconds > BOUNDS[i]) {
-      i++;
-    }
-    counts[i]++;
-    count++;
-    sumSeconds += seconds;
+    histogram.observe(seconds);
     rotate(nowNanos);
     maxThisWindow = Math.max(maxThisWindow, seconds);
   }
 
-  /** Writes the {@code <name>_max} gauge and the {@code <name>} histogram families. */
-  synchronized void writeTo(PrometheusText text, String name, String help, long nowNanos) {
+  /** The {@code <name>_max} gauge at {@code nowNanos}. */
+  synchronized GaugeSnapshot max(long nowNanos) {
     rotate(nowNanos);
-    text.family(name + "_max", Type.GAUGE, help)
-        .sample(name + "_max", Math.max(maxThisWindow, maxLastWindow));
-    text.family(name, Type.HISTOGRAM, help);
-    long cumulative = 0;
-    for (int i = 0; i < BOUNDS.length; i++) {
-      cumulative += counts[i];
-      text.sample(name + "_bucket", cumulative, "le", PrometheusText.number(BOUNDS[i]));
-    }
-    text.sample(name + "_bucket", count, "le", "+Inf");
-    text.sample(name + "_sum", sumSeconds);
-    text.sample(name + "_count", count);
+    return GaugeSnapshot.builder()
+        .name(NAME + "_max")
+        .help(HELP + ", longest of the last 1-2 minutes")
+        .dataPoint(
+            GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                .value(Math.max(maxThisWindow, maxLastWindow))
+                .build())
+        .build();
   }
 
   // Two one-minute windows: the max covers the last 60-120 s, never a stale spike from hours ago.

@@ -8,6 +8,11 @@ import io.wattkeeper.agent.attribution.Attributor;
 import io.wattkeeper.agent.cgroup.CgroupLayout;
 import io.wattkeeper.agent.cgroup.PodCgroupScanner;
 import io.wattkeeper.agent.config.AgentConfig;
+import io.wattkeeper.agent.functionalunit.MetricsFetcher;
+import io.wattkeeper.agent.functionalunit.ScrapeTarget;
+import io.wattkeeper.agent.functionalunit.UnitReader;
+import io.wattkeeper.agent.functionalunit.UnitReading;
+import io.wattkeeper.agent.functionalunit.UnitScraper;
 import io.wattkeeper.agent.gpu.GpuMeter;
 import io.wattkeeper.agent.host.HostPaths;
 import io.wattkeeper.agent.kube.KubeApi;
@@ -20,6 +25,7 @@ import io.wattkeeper.agent.measure.PowerModel;
 import io.wattkeeper.agent.measure.PowerModelResolver;
 import io.wattkeeper.agent.measure.RaplDiscovery;
 import io.wattkeeper.agent.podresources.GpuAllocations;
+import io.wattkeeper.agent.proc.MarkedPods;
 import io.wattkeeper.agent.proc.ProcessTable;
 import io.wattkeeper.agent.state.StateStore;
 import io.wattkeeper.agent.time.DaemonThreads;
@@ -33,7 +39,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
@@ -63,6 +71,7 @@ public class AgentRuntime {
   private KubeApi api;
   private ScheduledExecutorService timers;
   private GpuCapApplier caps;
+  private UnitScraper unitScraper;
   private StatusBuilder.AgentFacts facts;
   private volatile Instant lastSampleAt;
   private volatile Instant lastReportAt;
@@ -127,6 +136,14 @@ public class AgentRuntime {
               .orElse("unknown: not in a cluster and wattkeeper.agent.api.server-url unset"),
           node == null ? "unset: set NODE_NAME" : node);
     }
+    if (config.functionalUnits().enabled()) {
+      var fu = config.functionalUnits();
+      unitScraper =
+          new UnitScraper(
+              new UnitReader(new MetricsFetcher(fu.scrapeTimeout(), fu.maxBodyBytes())),
+              fu.scrapeTimeout(),
+              Math.max(1, fu.parallelism()));
+    }
     caps = new GpuCapApplier(gpuMeter, warnings, loaded.ledger().recordedCaps());
     if (!caps.applied().isEmpty()) {
       LOG.infof("GPU caps left in force by the previous run: %s", caps.applied());
@@ -144,7 +161,8 @@ public class AgentRuntime {
             loaded.ledger(),
             clock,
             warnings,
-            config.reportInterval());
+            config.reportInterval(),
+            config.podProcessMarker().map(marker -> new MarkedPods(host.proc(), marker)));
     facts =
         new StatusBuilder.AgentFacts(
             VERSION,
@@ -160,7 +178,13 @@ public class AgentRuntime {
         power.cpuSource(),
         power.memorySource(),
         gpuMeter.source(),
-        layout.map(CgroupLayout::describe).orElse("no kubepods cgroup"),
+        layout.map(CgroupLayout::describe).orElse("no kubepods cgroup")
+            + config
+                .podProcessMarker()
+                .map(
+                    marker ->
+                        ", pods without a cgroup found by their processes' " + marker + " marker")
+                .orElse(""),
         model.name(),
         model.source(),
         loaded.ledger().counterEpoch());
@@ -184,6 +208,9 @@ public class AgentRuntime {
     }
     if (directory != null) {
       directory.close();
+    }
+    if (unitScraper != null) {
+      unitScraper.close();
     }
     if (api != null) {
       api.close();
@@ -266,6 +293,7 @@ public class AgentRuntime {
         if (directory != null && directory.lastError() != null) {
           warnings.add(directory.lastError() + " (pod names may be stale)");
         }
+        Map<String, StatusBuilder.UnitsRead> unitsRead = scrapeUnits();
         NodeEnergyReportStatus status;
         synchronized (sampler) {
           // The GPUs as the sampler last saw them: sampling here would move NVML's per-process
@@ -284,7 +312,8 @@ public class AgentRuntime {
                   sampler.last(),
                   caps.applied(),
                   warnings.current(false),
-                  clock.instant());
+                  clock.instant(),
+                  unitsRead);
         }
         writer.writeStatus(current, () -> status);
         warnings.current(true);
@@ -306,6 +335,57 @@ public class AgentRuntime {
     synchronized (sampler) {
       saveState();
     }
+  }
+
+  /**
+   * Scrapes the opted-in pods' inference servers, then takes a sample at once, so the report's
+   * joules and counts end at the same moment (within the scrape's duration): the operator's deltas
+   * of both then cover the same window. Returns which counters were read per pod.
+   */
+  Map<String, StatusBuilder.UnitsRead> scrapeUnits() {
+    if (unitScraper == null || directory == null) {
+      return Map.of();
+    }
+    Map<String, UnitScraper.Endpoint> endpoints = new HashMap<>();
+    Map<String, PodMeta> pods = directory.byUid();
+    pods.forEach(
+        (uid, m) -> {
+          ScrapeTarget t = ScrapeTarget.of(m.unitAnnotations());
+          if (t != null) {
+            endpoints.put(uid, new UnitScraper.Endpoint(m.podIp(), t));
+          }
+        });
+    if (endpoints.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, UnitReading> readings = unitScraper.scrape(endpoints);
+    sample();
+    Map<String, StatusBuilder.UnitsRead> read = new HashMap<>();
+    synchronized (sampler) {
+      readings.forEach(
+          (uid, r) -> {
+            PodMeta m = pods.get(uid);
+            if (r.problem() != null) {
+              warnings.add(
+                  "functional units of pod " + m.namespace() + "/" + m.name() + ": " + r.problem());
+            }
+            try {
+              sampler.ledger().recordUnits(uid, r);
+            } catch (IllegalArgumentException e) {
+              warnings.add("functional units of pod " + m.name() + ": " + e.getMessage());
+              return;
+            }
+            ScrapeTarget t = endpoints.get(uid).target();
+            read.put(
+                uid,
+                new StatusBuilder.UnitsRead(
+                    t.profile() == null ? "invalid" : t.profile().name(),
+                    r.requests() != null,
+                    r.promptTokens() != null,
+                    r.generatedTokens() != null));
+          });
+    }
+    return read;
   }
 
   private void saveState() {

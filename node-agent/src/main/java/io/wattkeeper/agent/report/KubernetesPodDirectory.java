@@ -1,5 +1,6 @@
 package io.wattkeeper.agent.report;
 
+import io.wattkeeper.agent.functionalunit.ScrapeTarget;
 import io.wattkeeper.agent.json.Json;
 import io.wattkeeper.agent.kube.CpuQuantity;
 import io.wattkeeper.agent.kube.KubeApi;
@@ -22,10 +23,10 @@ import org.jboss.logging.Logger;
 
 /**
  * This node's pods, kept by list-then-watch on a thread of its own (an informer without the
- * objects: only uid, names and CPU requests are kept). The API server is asked for
- * spec.nodeName=node only, and the result is filtered again here, so a server that ignores field
- * selectors cannot make the agent report other nodes' pods. (The Fabric8 mock answers such a
- * selector with nothing, so tests turn the selector off and exercise the filter.)
+ * objects: only uid, names, CPU requests, pod IP and functional-unit annotations are kept). The API
+ * server is asked for spec.nodeName=node only, and the result is filtered again here, so a server
+ * that ignores field selectors cannot make the agent report other nodes' pods. (The Fabric8 mock
+ * answers such a selector with nothing, so tests turn the selector off and exercise the filter.)
  *
  * <p>A watch that ends is resumed from the last resourceVersion; one that is too old (410) or fails
  * is followed by a fresh list, after a back-off of 1 s doubling to 30 s while failures last.
@@ -273,7 +274,9 @@ public final class KubernetesPodDirectory implements PodDirectory, AutoCloseable
             uidOf(pod),
             namespace == null ? "" : namespace,
             name == null ? "" : name,
-            cpuRequests(Json.array(Json.at(pod, "spec", "containers")))));
+            cpuRequests(Json.array(Json.at(pod, "spec", "containers"))),
+            Json.string(Json.at(pod, "status", "podIP")),
+            ScrapeTarget.keep(Json.object(Json.at(pod, "metadata", "annotations")))));
   }
 
   static double cpuRequests(List<Object> containers) {

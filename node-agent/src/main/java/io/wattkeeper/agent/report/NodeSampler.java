@@ -19,6 +19,7 @@ import io.wattkeeper.agent.measure.NodePowerMeter;
 import io.wattkeeper.agent.net.NetDev;
 import io.wattkeeper.agent.podresources.GpuAllocations;
 import io.wattkeeper.agent.proc.CpuTicks;
+import io.wattkeeper.agent.proc.MarkedPods;
 import io.wattkeeper.agent.proc.ProcStat;
 import io.wattkeeper.agent.proc.ProcessTable;
 import io.wattkeeper.agent.state.EnergyLedger;
@@ -68,6 +69,7 @@ public final class NodeSampler {
   private final Map<String, Double> lastGpuCounter = new HashMap<>();
   private final Map<String, Double> lastGpuWatts = new HashMap<>();
   private volatile LastInterval last;
+  private final Optional<MarkedPods> markedPods;
 
   public NodeSampler(
       ProcessTable processes,
@@ -82,6 +84,38 @@ public final class NodeSampler {
       Clock clock,
       Warnings warnings,
       Duration networkInterval) {
+    this(
+        processes,
+        scanner,
+        power,
+        cpu,
+        gpuMeter,
+        allocations,
+        directory,
+        attributor,
+        ledger,
+        clock,
+        warnings,
+        networkInterval,
+        Optional.empty());
+  }
+
+  /** {@code markedPods}: pods without a cgroup, found by a marker in their processes' env. */
+  public NodeSampler(
+      ProcessTable processes,
+      Optional<PodCgroupScanner> scanner,
+      NodePowerMeter power,
+      CpuInfo cpu,
+      GpuMeter gpuMeter,
+      GpuAllocations allocations,
+      PodDirectory directory,
+      Attributor attributor,
+      EnergyLedger ledger,
+      Clock clock,
+      Warnings warnings,
+      Duration networkInterval,
+      Optional<MarkedPods> markedPods) {
+    this.markedPods = markedPods;
     this.networkInterval = networkInterval;
     this.processes = processes;
     this.procDir = processes.procDir();
@@ -141,6 +175,18 @@ public final class NodeSampler {
     }
     if (unreadable > 1) {
       warnings.add(unreadable + " pod cgroups unreadable in one sample");
+    }
+    if (markedPods.isPresent()) {
+      for (Map.Entry<String, MarkedPods.Usage> e : markedPods.get().read().entrySet()) {
+        String uid = e.getKey();
+        if (running.add(uid)) { // a pod with a cgroup is measured by its cgroup
+          cpuNanos.put(uid, e.getValue().cpuNanos());
+          memory.put(uid, e.getValue().memoryBytes());
+          if (netDue) {
+            readNet(uid, e.getValue().anyPid(), hostNet).ifPresent(b -> netBytes.put(uid, b));
+          }
+        }
+      }
     }
     List<GpuSample> gpuSamples = gpuMeter.sample();
 
@@ -301,6 +347,27 @@ public final class NodeSampler {
     netRates = rates;
     lastNetBytes = netBytes;
     lastNetAt = now;
+  }
+
+  /** A marked pod's network counters through one of its processes. */
+  private Optional<Long> readNet(String uid, int pid, Path hostNet) {
+    if (!Integer.valueOf(pid).equals(podPids.get(uid))) {
+      podPids.put(uid, pid);
+      if (NetDev.inNamespace(procDir, pid, hostNet)) {
+        hostNetworkPods.add(uid);
+      } else {
+        hostNetworkPods.remove(uid);
+      }
+    }
+    if (hostNetworkPods.contains(uid)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(NetDev.receiveBytes(procDir, pid));
+    } catch (IOException e) {
+      podPids.remove(uid);
+      return Optional.empty();
+    }
   }
 
   private Optional<Long> readNet(PodCgroup pod, Path hostNet) {

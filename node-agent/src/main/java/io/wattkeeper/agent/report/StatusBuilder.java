@@ -41,6 +41,23 @@ public final class StatusBuilder {
       Map<String, Double> appliedCaps,
       List<String> warnings,
       Instant now) {
+    return build(facts, ledger, last, appliedCaps, warnings, now, Map.of());
+  }
+
+  /**
+   * As above; {@code unitsRead}: the profile name of each pod whose inference server was scraped
+   * for this report, with the counters it could read. A pod's counts are shown only for a counter
+   * read this time: one that failed is absent (unknown), so a consumer never sees stale counts next
+   * to fresh joules.
+   */
+  public static NodeEnergyReportStatus build(
+      AgentFacts facts,
+      EnergyLedger ledger,
+      LastInterval last,
+      Map<String, Double> appliedCaps,
+      List<String> warnings,
+      Instant now,
+      Map<String, UnitsRead> unitsRead) {
     String cpuSource = last == null ? facts.cpuSource() : last.node().cpuSource();
     String memSource = last == null ? facts.memorySource() : last.node().memorySource();
     boolean modelUsed = cpuSource.equals("model") || memSource.equals("model");
@@ -120,6 +137,19 @@ public final class StatusBuilder {
       if (c.ended()) {
         p.setEnded(true);
       }
+      UnitsRead u = c.ended() ? null : unitsRead.get(c.uid);
+      if (u != null) {
+        p.setUnitsProfile(u.profile());
+        if (u.requests()) {
+          p.setRequests(c.requests);
+        }
+        if (u.promptTokens()) {
+          p.setPromptTokens(c.promptTokens);
+        }
+        if (u.generatedTokens()) {
+          p.setGeneratedTokens(c.generatedTokens);
+        }
+      }
       pods.add(p);
     }
     pods.sort(Comparator.comparing(PodEnergy::getNamespace).thenComparing(PodEnergy::getName));
@@ -155,6 +185,10 @@ public final class StatusBuilder {
     s.setWarnings(warnings);
     return s;
   }
+
+  /** Which counters of a pod's server were read for this report. */
+  public record UnitsRead(
+      String profile, boolean requests, boolean promptTokens, boolean generatedTokens) {}
 
   static Double nanToNull(double v) {
     return Double.isNaN(v) ? null : round(v);

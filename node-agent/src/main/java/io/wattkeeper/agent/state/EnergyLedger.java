@@ -2,6 +2,7 @@ package io.wattkeeper.agent.state;
 
 import io.wattkeeper.agent.attribution.IntervalAttribution;
 import io.wattkeeper.agent.attribution.Shares;
+import io.wattkeeper.agent.functionalunit.CounterResets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -109,6 +110,41 @@ public final class EnergyLedger {
     if (c != null) {
       c.namespace = namespace;
       c.name = name;
+    }
+  }
+
+  /**
+   * Adds one scrape of a pod's inference server (see {@link
+   * io.wattkeeper.agent.functionalunit.CounterResets}). A counter the scrape could not read keeps
+   * its count and raw baseline: the next good scrape adds what was served meanwhile. A pod not in
+   * the ledger (no energy yet) starts counting at its next scrape.
+   */
+  public void recordUnits(String uid, io.wattkeeper.agent.functionalunit.UnitReading r) {
+    PodCounters c = pods.get(uid);
+    if (c == null) {
+      return;
+    }
+    boolean restarted =
+        r.startTimeSeconds() != null
+            && c.serverStartSeconds != null
+            && r.startTimeSeconds() > c.serverStartSeconds;
+    if (r.requests() != null) {
+      c.requests = CounterResets.advance(c.requests, c.rawRequests, r.requests(), restarted);
+      c.rawRequests = r.requests();
+    }
+    if (r.promptTokens() != null) {
+      c.promptTokens =
+          CounterResets.advance(c.promptTokens, c.rawPromptTokens, r.promptTokens(), restarted);
+      c.rawPromptTokens = r.promptTokens();
+    }
+    if (r.generatedTokens() != null) {
+      c.generatedTokens =
+          CounterResets.advance(
+              c.generatedTokens, c.rawGeneratedTokens, r.generatedTokens(), restarted);
+      c.rawGeneratedTokens = r.generatedTokens();
+    }
+    if (r.startTimeSeconds() != null) {
+      c.serverStartSeconds = r.startTimeSeconds();
     }
   }
 

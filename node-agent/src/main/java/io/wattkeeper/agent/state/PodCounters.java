@@ -12,6 +12,22 @@ public class PodCounters {
   public double memoryJoules;
   public double gpuJoules;
 
+  /**
+   * Functional units served (from the pod's inference server, opted in by annotation): our
+   * cumulative counts, which never decrease, and the server's raw values at the last scrape (for
+   * the reset rule). Null until the server was first read.
+   */
+  public Double requests;
+
+  public Double promptTokens;
+  public Double generatedTokens;
+  public Double rawRequests;
+  public Double rawPromptTokens;
+  public Double rawGeneratedTokens;
+
+  /** The server's process_start_time_seconds at the last scrape, if it exposes it. */
+  public Double serverStartSeconds;
+
   /** When the pod was first seen on this node (RFC 3339). */
   public String firstSeen;
 

@@ -100,12 +100,24 @@ public final class StateStore {
       c.firstSeen = Json.string(m.get("firstSeen"));
       c.endedAt = Json.string(m.get("endedAt"));
       c.reportsSinceEnded = (int) number(m, "reportsSinceEnded", 0);
+      c.requests = optional(m, "requests");
+      c.promptTokens = optional(m, "promptTokens");
+      c.generatedTokens = optional(m, "generatedTokens");
+      c.rawRequests = optional(m, "rawRequests");
+      c.rawPromptTokens = optional(m, "rawPromptTokens");
+      c.rawGeneratedTokens = optional(m, "rawGeneratedTokens");
+      c.serverStartSeconds = optional(m, "serverStartSeconds");
       if (c.uid == null) {
         throw new IllegalArgumentException("a pod without uid");
       }
       s.pods.add(c);
     }
     return s;
+  }
+
+  private static Double optional(Map<String, Object> o, String key) {
+    double v = number(o, key, Double.NaN);
+    return Double.isNaN(v) ? null : v;
   }
 
   private static double number(Map<String, Object> o, String key, double absent) {

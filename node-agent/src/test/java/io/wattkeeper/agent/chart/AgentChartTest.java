@@ -15,7 +15,14 @@ class AgentChartTest {
 
   static String daemonSet(UnaryOperator<TemplateCommand> values) {
     String out =
-        values.apply(new Helm(CHART).template().withName("wk").withNamespace("wattkeeper")).call();
+        values
+            .apply(
+                new Helm(CHART)
+                    .template()
+                    .withName("wk")
+                    .withNamespace("wattkeeper")
+                    .set("webhook.reuseCertificate", "false"))
+            .call();
     return Arrays.stream(out.split("(?m)^---\\s*$"))
         .filter(d -> d.contains("kind: DaemonSet"))
         .findFirst()

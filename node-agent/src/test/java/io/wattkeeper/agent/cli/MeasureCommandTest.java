@@ -31,6 +31,7 @@ class MeasureCommandTest {
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8),
         new SimpleConfig(env),
+        CodeCarbonConfig.NONE,
         GpuMeter.NONE);
   }
 
@@ -73,7 +74,8 @@ class MeasureCommandTest {
     assertThat(row).hasSize(38);
     assertThat(Double.parseDouble(row[13]))
         .isCloseTo(kwh, org.assertj.core.api.Assertions.withinPercentage(0.001)); // energy_consumed
-    assertThat(row[16]).isEqualTo("FR"); // country_iso_code
+    assertThat(row[16]).isEqualTo("FRA"); // country_iso_code, alpha-3 as CodeCarbon
+    assertThat(row[15]).isEqualTo("France"); // country_name
     assertThat(row[30]).isEqualTo("process"); // tracking_mode
   }
 
@@ -123,11 +125,43 @@ class MeasureCommandTest {
   }
 
   @Test
+  void aRowThatCannotBeWrittenIsAnErrorAndShowsInTheExitStatus() throws Exception {
+    Path notADirectory = tmp.resolve("file");
+    Files.writeString(notADirectory, "x");
+    Path dir = notADirectory.resolve("out");
+    assertThat(measure(Map.of(), "--output-dir", dir.toString(), "--", "true"))
+        .isEqualTo(MeasureCommand.ROW_NOT_WRITTEN);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("ERROR: the emissions.csv row was NOT written to " + dir)
+        // The JDK's message for a file-system error is the path alone: the reason is said too.
+        .containsIgnoringCase("not a directory");
+    Path dangling = tmp.resolve("dangling.csv");
+    Files.createSymbolicLink(dangling, tmp.resolve("nowhere/x.csv"));
+    assertThat(
+            measure(
+                Map.of(),
+                "--output-dir",
+                tmp.toString(),
+                "--output-file",
+                "dangling.csv",
+                "--",
+                "true"))
+        .isEqualTo(MeasureCommand.ROW_NOT_WRITTEN);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .containsIgnoringCase("no such file or directory");
+    // A failed command's own status is never hidden by the lost row.
+    assertThat(measure(Map.of(), "--output-dir", dir.toString(), "--", "sh", "-c", "exit 7"))
+        .isEqualTo(7);
+    assertThat(MeasureCommand.exitStatus(0, true)).isZero();
+    assertThat(MeasureCommand.exitStatus(130, false)).isEqualTo(130);
+  }
+
+  @Test
   void badArgumentsAndMissingCommands() {
     assertThat(measure(Map.of(), "--format", "xml", "--", "true")).isEqualTo(2);
     assertThat(measure(Map.of(), "--duration", "soon")).isEqualTo(2);
     assertThat(measure(Map.of())).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--format must be text or json");
     assertThat(measure(Map.of(), "--output-dir", tmp.toString(), "--", "/nonexistent/command"))
         .isEqualTo(127);
   }

@@ -12,6 +12,7 @@ import io.wattkeeper.agent.report.PodRates;
 import io.wattkeeper.agent.report.SampleCompleted;
 import io.wattkeeper.agent.state.EnergyLedger;
 import io.wattkeeper.agent.testing.MutableClock;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +86,9 @@ class EnergyMetricsTest {
 
     var f = sample(last(Map.of(A, rates(6, 1.2, 8), B, rates(2, 0.4, 0))));
 
-    assertThat(f.keySet()).containsExactlyInAnyOrderElementsOf(FAMILIES.keySet());
-    f.values().forEach(fam -> assertThat(fam.type()).isEqualTo(FAMILIES.get(fam.name())));
+    assertThat(ours(f)).containsExactlyInAnyOrderElementsOf(FAMILIES.keySet());
+    assertThat(f).containsKeys("process_resident_memory_bytes", "process_cpu_seconds_total");
+    ours(f).forEach(name -> assertThat(f.get(name).type()).isEqualTo(FAMILIES.get(name)));
     f.values().forEach(fam -> assertThat(fam.help()).isNotBlank());
     var cpu = f.get("wattkeeper_pod_cpu_joules_total").samples();
     // The pod the API server never named has no labels to give: not listed (it is in system).
@@ -123,13 +125,13 @@ class EnergyMetricsTest {
     interval(Map.of(A, new Shares(30, 6, 0, 0)), Set.of(A));
     var f = sample(null);
     assertThat(value(f, "wattkeeper_pod_cpu_joules_total", A)).isEqualTo(30);
-    assertThat(f.get("wattkeeper_pod_cpu_watts").samples()).isEmpty();
-    assertThat(f.get("wattkeeper_node_cpu_watts").samples()).isEmpty();
-    assertThat(f.get("wattkeeper_gpu_watts").samples()).isEmpty();
+    assertThat(samples(f, "wattkeeper_pod_cpu_watts")).isEmpty();
+    assertThat(samples(f, "wattkeeper_node_cpu_watts")).isEmpty();
+    assertThat(samples(f, "wattkeeper_gpu_watts")).isEmpty();
 
     // A pod missing from the interval (its cgroup read failed): its watts are unknown.
     f = sample(last(Map.of()));
-    assertThat(f.get("wattkeeper_pod_cpu_watts").samples()).isEmpty();
+    assertThat(samples(f, "wattkeeper_pod_cpu_watts")).isEmpty();
     assertThat(single(f, "wattkeeper_node_cpu_watts")).isEqualTo(20);
   }
 
@@ -152,9 +154,60 @@ class EnergyMetricsTest {
   }
 
   @Test
+  void openMetricsWhenAskedTextOtherwiseNeverProtobuf() {
+    interval(Map.of(A, new Shares(30, 6, 40, 50)), Set.of(A));
+    metrics.record(new SampleCompleted(last(Map.of(A, rates(6, 1.2, 8))), ledger, 3_000_000), now);
+    EnergyMetrics.Scrape om =
+        metrics.scrape("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+    assertThat(om.contentType()).startsWith("application/openmetrics-text; version=1.0.0");
+    String body = new String(om.body(), StandardCharsets.UTF_8);
+    assertThat(body)
+        .endsWith("# EOF\n")
+        .contains("# TYPE wattkeeper_pod_cpu_joules counter")
+        .contains("wattkeeper_pod_cpu_joules_total{namespace=\"ml\",pod=\"infer\",uid=\"" + A);
+    for (String accept :
+        new String[] {
+          null,
+          "text/plain",
+          "*/*",
+          "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;"
+              + "encoding=delimited"
+        }) {
+      EnergyMetrics.Scrape text = metrics.scrape(accept);
+      assertThat(text.contentType())
+          .as(accept)
+          .isEqualTo("text/plain; version=0.0.4; charset=utf-8");
+      assertThat(Exposition.parse(new String(text.body(), StandardCharsets.UTF_8)))
+          .as(accept)
+          .containsKey("wattkeeper_pod_cpu_joules_total");
+    }
+  }
+
+  @Test
+  void theAgentsOwnCostThroughTheProcessCollector() {
+    var f = Exposition.parse(metrics.render(now));
+    assertThat(f.get("process_resident_memory_bytes").type()).isEqualTo("gauge");
+    assertThat(single(f, "process_resident_memory_bytes")).isGreaterThan(1 << 20);
+    assertThat(f.get("process_cpu_seconds_total").type()).isEqualTo("counter");
+    assertThat(single(f, "process_cpu_seconds_total")).isPositive();
+  }
+
+  /** Our families (the process collector's are checked on their own). */
+  static Set<String> ours(Map<String, Exposition.Family> f) {
+    return f.keySet().stream()
+        .filter(n -> n.startsWith("wattkeeper_"))
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** A family's samples; the writer leaves a family without samples out, which is none here. */
+  static List<Exposition.Sample> samples(Map<String, Exposition.Family> f, String family) {
+    return f.containsKey(family) ? f.get(family).samples() : List.of();
+  }
+
+  @Test
   void beforeTheFirstSampleOnlyTheSampleDurationIsWritten() {
-    assertThat(Exposition.parse(metrics.render(now)).keySet())
-        .containsExactly(
+    assertThat(ours(Exposition.parse(metrics.render(now))))
+        .containsExactlyInAnyOrder(
             "wattkeeper_agent_sample_duration_seconds_max",
             "wattkeeper_agent_sample_duration_seconds");
   }

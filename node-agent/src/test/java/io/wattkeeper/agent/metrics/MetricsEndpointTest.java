@@ -125,7 +125,11 @@ class MetricsEndpointTest {
     return Exposition.parse(r.asString());
   }
 
+  /** The pods of a family; a family without samples is left out by the writer. */
   static List<String> podUids(Map<String, Exposition.Family> f, String family) {
+    if (!f.containsKey(family)) {
+      return List.of();
+    }
     return f.get(family).samples().stream().map(s -> s.labels().get("uid")).toList();
   }
 
@@ -138,7 +142,7 @@ class MetricsEndpointTest {
               var f = scrape();
               return f.containsKey("wattkeeper_pod_cpu_watts")
                   && podUids(f, "wattkeeper_pod_cpu_watts").contains(KEPT)
-                  && !f.get("wattkeeper_gpu_watts").samples().isEmpty();
+                  && f.containsKey("wattkeeper_gpu_watts");
             });
     var f = scrape();
     assertThat(f.get("wattkeeper_pod_cpu_joules_total").type()).isEqualTo("counter");
@@ -171,6 +175,16 @@ class MetricsEndpointTest {
     assertThat(buckets.get(buckets.size() - 1).value()).isEqualTo(count);
     assertThat(duration.named("wattkeeper_agent_sample_duration_seconds_sum").get(0).value())
         .isGreaterThan(0);
+
+    assertThat(f.get("process_resident_memory_bytes").samples().get(0).value()).isPositive();
+    assertThat(f.get("process_cpu_seconds_total").type()).isEqualTo("counter");
+    Response om =
+        given()
+            .port(http.port())
+            .header("Accept", "application/openmetrics-text; version=1.0.0")
+            .get("/q/metrics");
+    assertThat(om.header("Content-Type")).startsWith("application/openmetrics-text");
+    assertThat(om.asString()).endsWith("# EOF\n");
 
     given().port(http.port()).get("/q/health/ready").then().statusCode(200);
     given().port(http.port()).get("/q/health/live").then().statusCode(200);

@@ -98,6 +98,14 @@ public final class AgentRssBenchmark {
       tls.add("-Dwattkeeper.agent.gpu.nvml-library=" + nvml.library);
       tls.add("-Dwattkeeper.agent.podresources.socket=" + socket);
     }
+    // -Dbench.scrape=S: /q/metrics is scraped every S seconds (default 5; 0: never), as a
+    // Prometheus
+    // would, alternating the 0.0.4 text and OpenMetrics, so the exposition's cost is counted.
+    int scrapeSeconds = Integer.getInteger("bench.scrape", 5);
+    int httpPort;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      httpPort = free.getLocalPort();
+    }
     List<String> cmd = new ArrayList<>();
     // -Dbench.java=/path/to/java runs the agent on another JDK than the benchmark's.
     cmd.add(
@@ -108,7 +116,7 @@ public final class AgentRssBenchmark {
     cmd.addAll(
         List.of(
             "-Dwattkeeper.agent.api.server-url=" + client.getMasterUrl(),
-            "-Dwattkeeper.agent.http.port=0",
+            "-Dwattkeeper.agent.http.port=" + httpPort,
             "-Dwattkeeper.agent.node-name=bench",
             "-Dwattkeeper.agent.pod-field-selector=false",
             "-Dwattkeeper.agent.host-root=" + root,
@@ -121,6 +129,44 @@ public final class AgentRssBenchmark {
             .redirectOutput(root.resolve("agent.log").toFile())
             .start();
     long pid = agent.pid();
+    java.util.concurrent.atomic.AtomicInteger scrapes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger lastBytes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    if (scrapeSeconds > 0) {
+      Thread scraper =
+          new Thread(
+              () -> {
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                for (int n = 0; ; n++) {
+                  try {
+                    Thread.sleep(scrapeSeconds * 1000L);
+                    java.net.http.HttpResponse<byte[]> r =
+                        http.send(
+                            java.net.http.HttpRequest.newBuilder(
+                                    java.net.URI.create(
+                                        "http://127.0.0.1:" + httpPort + "/q/metrics"))
+                                .header(
+                                    "Accept",
+                                    n % 2 == 0
+                                        ? "text/plain;version=0.0.4"
+                                        : "application/openmetrics-text;version=1.0.0")
+                                .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                    if (r.statusCode() == 200) {
+                      scrapes.incrementAndGet();
+                      lastBytes.set(r.body().length);
+                    }
+                  } catch (InterruptedException e) {
+                    return;
+                  } catch (java.io.IOException e) {
+                    // not up yet
+                  }
+                }
+              });
+      scraper.setDaemon(true);
+      scraper.start();
+    }
     long start = System.nanoTime();
     long cpuAtWarm = -1;
     for (int t = 10; t <= seconds; t += 10) {
@@ -131,6 +177,12 @@ public final class AgentRssBenchmark {
       System.out.printf(Locale.ROOT, "t=%3ds %s%n", t, memory(pid));
     }
     long cpuEnd = cpuTicks(pid);
+    System.out.printf(
+        Locale.ROOT,
+        "scrapes of /q/metrics answered: %d (every %d s), last %d bytes%n",
+        scrapes.get(),
+        scrapeSeconds,
+        lastBytes.get());
     NodeEnergyReport report = client.resources(NodeEnergyReport.class).withName("bench").get();
     int pods = report == null || report.getStatus() == null ? -1 : report.getStatus().getPodCount();
     if (report != null && report.getStatus() != null && report.getStatus().getGpus() != null) {

@@ -4,6 +4,7 @@ import io.wattkeeper.api.v1alpha1.Api;
 import io.wattkeeper.operator.budget.BudgetMath;
 import io.wattkeeper.operator.ledger.Checkpoint;
 import io.wattkeeper.operator.ledger.PodAccount;
+import io.wattkeeper.operator.ledger.UnitTotals;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.temporal.ChronoUnit;
@@ -44,10 +45,61 @@ public final class PodAnnotations {
         a.updatedAt == null ? null : a.updatedAt.truncatedTo(ChronoUnit.SECONDS).toString());
     m.put(Api.ANNOTATION_BUDGETS, a.budgets == null || a.budgets.isEmpty() ? null : a.budgets);
     m.put(Api.ANNOTATION_BUDGET_STATE, state);
+    if (a.unitsProfile != null) {
+      // SCI per functional unit: R = requests finished / generated (output) tokens, counted by
+      // the pod's server over the same windows as the energy.
+      m.put(
+          Api.ANNOTATION_ENERGY_PER_REQUEST_WH,
+          perUnit(
+              a.unitsSinceWrite.whPerRequest(),
+              a.unitsSinceWrite.requestsIdle(),
+              a.unitsSinceWrite.requestWindows,
+              a.units.whPerRequest(),
+              a.units.requestsIdle(),
+              a.units.requestWindows));
+      m.put(
+          Api.ANNOTATION_ENERGY_PER_1K_TOKENS_WH,
+          perUnit(
+              a.unitsSinceWrite.whPer1kTokens(),
+              a.unitsSinceWrite.tokensIdle(),
+              a.unitsSinceWrite.tokenWindows,
+              a.units.whPer1kTokens(),
+              a.units.tokensIdle(),
+              a.units.tokenWindows));
+      m.put(
+          Api.ANNOTATION_CO2E_PER_1K_TOKENS_GRAMS,
+          perUnit(
+              a.unitsSinceWrite.gramsPer1kTokens(),
+              a.unitsSinceWrite.tokensIdle(),
+              a.unitsSinceWrite.tokenWindows,
+              a.units.gramsPer1kTokens(),
+              a.units.tokensIdle(),
+              a.units.tokenWindows));
+    }
     if (checkpoint != null) {
       m.put(Checkpoint.ANNOTATION, checkpoint.format());
     }
     return m;
+  }
+
+  /**
+   * "interval=X cumulative=Y": X over the windows completed since the last annotation write, Y over
+   * the pod's life; each "idle" when no unit was counted, "unknown" when no window completed (the
+   * counts were not readable). Null (key removed) when neither is known.
+   */
+  static String perUnit(
+      double interval,
+      boolean intervalIdle,
+      int intervalWindows,
+      double cumulative,
+      boolean cumulativeIdle,
+      int cumulativeWindows) {
+    String i = UnitTotals.text(interval, intervalIdle, intervalWindows);
+    String c = UnitTotals.text(cumulative, cumulativeIdle, cumulativeWindows);
+    if (c == null) {
+      return null;
+    }
+    return "interval=" + (i == null ? "unknown" : i) + " cumulative=" + c;
   }
 
   static String decimal(double v, int scale) {

@@ -8,6 +8,7 @@ import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.api.validation.BudgetPolicy;
 import io.wattkeeper.api.validation.ValidationResult;
 import io.wattkeeper.operator.ledger.BudgetAccount;
+import io.wattkeeper.operator.ledger.UnitTotals;
 import io.wattkeeper.operator.ledger.UsageTotals;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -46,8 +47,10 @@ public final class BudgetEvaluator {
           "dataQuality",
           "matchedPods",
           "display",
+          "functionalUnits",
           "conditions",
-          "history");
+          "history",
+          "ledger");
 
   /** On an invalid spec only these change; usage figures stay as they were. */
   public static final Set<String> OWNED_WHEN_INVALID =
@@ -193,6 +196,27 @@ public final class BudgetEvaluator {
             .setIntensity(gi == null ? null : Display.intensity(grams, zone))
             .setDataQuality(Display.dataQuality(mf))
             .setActions(Display.actions(in.stored())));
+    UnitTotals u = acc.units;
+    if (!u.isEmpty()) {
+      s.setFunctionalUnits(
+          new EnergyBudgetStatus.FunctionalUnits()
+              .setRequests(u.requestWindows > 0 ? u.requests : null)
+              .setGeneratedTokens(u.tokenWindows > 0 ? u.generatedTokens : null)
+              .setEnergyPerRequestWh(figure(u.whPerRequest()))
+              .setEnergyPer1kTokensWh(figure(u.whPer1kTokens()))
+              .setCo2ePer1kTokensGrams(figure(u.gramsPer1kTokens()))
+              .setIdle(u.requestsIdle() ? Boolean.TRUE : null)
+              .setUnit(
+                  "R = requests finished / 1,000 generated tokens, counted by the pods' inference"
+                      + " servers over the same windows as the energy (PUE included)"));
+      String req = UnitTotals.text(u.whPerRequest(), u.requestsIdle(), u.requestWindows);
+      String tok = UnitTotals.text(u.whPer1kTokens(), u.tokensIdle(), u.tokenWindows);
+      String co2 = UnitTotals.text(u.gramsPer1kTokens(), u.tokensIdle(), u.tokenWindows);
+      s.getDisplay()
+          .setPerRequest(withUnit(req, " Wh"))
+          .setPer1kTokens(withUnit(tok, " Wh"))
+          .setCo2ePer1kTokens(withUnit(co2, " g"));
+    }
 
     List<Condition> conds = new ArrayList<>();
     conds.add(cond(prevConds, "Valid", "True", "Valid", "spec accepted", in));
@@ -421,5 +445,13 @@ public final class BudgetEvaluator {
 
   private static double nz(double v) {
     return Double.isNaN(v) ? 0 : v;
+  }
+
+  private static Double figure(double v) {
+    return Double.isNaN(v) ? null : BudgetMath.round(v, 6);
+  }
+
+  private static String withUnit(String text, String unit) {
+    return text == null || text.equals("idle") ? text : text + unit;
   }
 }

@@ -103,6 +103,9 @@ public final class BudgetMath {
 
   /** Cost for people: whole units from 100 up, else up to 2 decimals ("69", "0.42"). */
   public static String moneyShort(double v) {
+    if (!Double.isFinite(v)) {
+      return "?"; // shown, never thrown: limits are bounded, this is the last guard
+    }
     int scale = Math.abs(v) >= 100 ? 0 : 2;
     return BigDecimal.valueOf(v)
         .setScale(scale, RoundingMode.HALF_UP)

@@ -1,7 +1,6 @@
 package io.wattkeeper.operator.budget;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -13,33 +12,37 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReport;
 import io.wattkeeper.api.validation.BudgetValidator;
 import io.wattkeeper.api.validation.ValidationResult;
+import io.wattkeeper.operator.cache.PodCache;
+import io.wattkeeper.operator.cache.SharedCaches;
 import io.wattkeeper.operator.carbon.CarbonConfig;
+import io.wattkeeper.operator.ledger.CachedPods;
 import io.wattkeeper.operator.ledger.ClusterView;
 import io.wattkeeper.operator.ledger.LedgerService;
+import io.wattkeeper.operator.ledger.RefusedReports;
 import io.wattkeeper.operator.metrics.LedgerMetrics;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
  * The main EnergyBudget reconciler: brings the ledger up to date, evaluates the budget, writes the
  * status fields it owns (never status.idle or status.enforcement), records phase Events, updates
- * metrics and pod annotations. No finalizer: nothing to undo when a budget goes.
+ * metrics (pod annotations are written apart, by the annotate package's writer). No finalizer:
+ * nothing to undo when a budget goes.
  *
  * <p>Every report update reconciles every budget (the ledger skips reports already seen), pod label
  * changes reconcile the budgets of that namespace, and {@code maxReconciliationInterval} makes
@@ -56,14 +59,16 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
   private static final Duration MAX_WAIT = Duration.ofSeconds(60);
 
   @Inject LedgerService ledger;
+  @Inject RefusedReports refused;
   @Inject StatusWriter statusWriter;
   @Inject BudgetEvents events;
   @Inject LedgerMetrics metrics;
   @Inject CarbonConfig carbon;
   @Inject Clock clock;
+  @Inject PodCache pods;
+  @Inject SharedCaches sharedCaches;
 
   private InformerEventSource<NodeEnergyReport, EnergyBudget> reports;
-  private InformerEventSource<Pod, EnergyBudget> pods;
   private InformerEventSource<Node, EnergyBudget> nodes;
   private IndexerResourceCache<EnergyBudget> budgets;
 
@@ -71,6 +76,7 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
   public List<EventSource<?, EnergyBudget>> prepareEventSources(
       EventSourceContext<EnergyBudget> context) {
     budgets = context.getPrimaryCache();
+    sharedCaches.budgets(budgets);
     reports =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(NodeEnergyReport.class, EnergyBudget.class)
@@ -78,19 +84,18 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
                 .withSecondaryToPrimaryMapper(r -> allBudgets())
                 .build(),
             context);
-    pods =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Pod.class, EnergyBudget.class)
-                .withName("ledger-pods")
-                .withSecondaryToPrimaryMapper(p -> budgetsIn(p.getMetadata().getNamespace()))
-                // Our own annotation writes must not wake every budget: labels and phase matter.
-                .withOnUpdateFilter(
-                    (newPod, oldPod) ->
-                        !Objects.equals(
-                                newPod.getMetadata().getLabels(), oldPod.getMetadata().getLabels())
-                            || !Objects.equals(phase(newPod), phase(oldPod)))
-                .build(),
-            context);
+    sharedCaches.reports(reports);
+    // The shared slim pod cache (one pod informer for the whole operator): a pod that appears,
+    // goes, or changes labels or phase reconciles the budgets of its namespace.
+    pods.start();
+    SimpleInboundEventSource<EnergyBudget> podEvents =
+        new SimpleInboundEventSource<>("ledger-pods");
+    pods.onChange(
+        ns -> {
+          if (podEvents.isRunning()) {
+            budgetsIn(ns).forEach(podEvents::propagateEvent);
+          }
+        });
     nodes =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Node.class, EnergyBudget.class)
@@ -98,7 +103,7 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
                 .withSecondaryToPrimaryMapper(n -> Set.of())
                 .build(),
             context);
-    return List.of(reports, pods, nodes);
+    return List.of(reports, podEvents, nodes);
   }
 
   private Set<ResourceID> allBudgets() {
@@ -112,30 +117,11 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
         .collect(Collectors.toSet());
   }
 
-  private static String phase(Pod p) {
-    return p.getStatus() == null ? null : p.getStatus().getPhase();
-  }
-
   /** The cluster as the caches show it now. */
   public ClusterView view() {
     return new ClusterView(
         () -> reports.list(),
-        new ClusterView.Pods() {
-          @Override
-          public Optional<Pod> get(String namespace, String name) {
-            return pods.get(new ResourceID(name, namespace));
-          }
-
-          @Override
-          public Stream<Pod> inNamespace(String namespace) {
-            return pods.list(namespace, p -> true);
-          }
-
-          @Override
-          public Stream<Pod> all() {
-            return pods.list();
-          }
-        },
+        new CachedPods(pods),
         name -> nodes.get(new ResourceID(name)),
         budgets.list().toList(),
         carbon.defaultZone(),
@@ -152,7 +138,7 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
     Long gen = b.getMetadata().getGeneration();
     Validated v = validated.get(uid);
     if (v == null || gen == null || !gen.equals(v.generation())) {
-      v = new Validated(gen, BudgetValidator.validate(b.getSpec()));
+      v = new Validated(gen, BudgetValidator.validate(b));
       if (validated.size() > 10_000) {
         validated.clear(); // deleted budgets: bound the cache simply
       }
@@ -165,6 +151,7 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
   public UpdateControl<EnergyBudget> reconcile(EnergyBudget budget, Context<EnergyBudget> context) {
     ClusterView view = view();
     ledger.catchUp(view);
+    refused.flush();
     BudgetEvaluator.Evaluation e = ledger.evaluate(budget, view);
     Optional<Duration> wait = ledger.holdBack(budget, e);
     if (wait.isEmpty()) {
@@ -182,7 +169,11 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
         budget.getMetadata().getName(),
         e.status(),
         view.validation(budget).valid() ? view.validation(budget).policy().currency() : null);
-    ledger.annotate(view);
+    // status.idle is the idle controller's: read from the budget as cached, not from the ledger.
+    metrics.idle(
+        budget.getMetadata().getNamespace(),
+        budget.getMetadata().getName(),
+        budget.getStatus() == null ? null : budget.getStatus().getIdle());
     return UpdateControl.<EnergyBudget>noUpdate().rescheduleAfter(next(e, wait));
   }
 

@@ -44,13 +44,24 @@ public class StatusWriter {
     }
   }
 
+  static boolean onlyLedger(ArrayNode ops) {
+    for (var op : ops) {
+      if (!op.path("path").asText().equals("/status/ledger")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static boolean apply(
       Resource<EnergyBudget> r,
       EnergyBudgetStatus current,
       EnergyBudgetStatus desired,
       Set<String> fields) {
     ArrayNode ops = StatusPatch.ops(current, desired, fields);
-    if (ops.isEmpty()) {
+    if (ops.isEmpty() || onlyLedger(ops)) {
+      // A new ledger position alone is not worth a write: the stored one still matches the stored
+      // used (they are always written together), so a restart continues from that pair.
       return false;
     }
     if (current == null || StatusPatch.JSON.valueToTree(current).isEmpty()) {

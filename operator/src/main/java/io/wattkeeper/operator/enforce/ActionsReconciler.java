@@ -22,6 +22,8 @@ import io.wattkeeper.api.validation.BudgetPolicy;
 import io.wattkeeper.api.validation.BudgetValidator;
 import io.wattkeeper.api.validation.Selectors;
 import io.wattkeeper.api.validation.ValidationResult;
+import io.wattkeeper.operator.cache.KeysOnlyStore;
+import io.wattkeeper.operator.cache.SharedCaches;
 import io.wattkeeper.operator.idle.IdleConfig;
 import io.wattkeeper.operator.idle.IdleController;
 import io.wattkeeper.operator.idle.PodSampleStore;
@@ -60,6 +62,7 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
   private final IdleConfig idleConfig;
   private final io.wattkeeper.operator.events.KubeEvents events;
   private final EnforceConfig enforceConfig;
+  private final SharedCaches sharedCaches;
 
   private InformerEventSource<NodeEnergyReport, EnergyBudget> reports;
   private InformerEventSource<Deployment, EnergyBudget> deployments;
@@ -72,7 +75,8 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
       PodSampleStore store,
       IdleConfig idleConfig,
       EnforceConfig enforceConfig,
-      io.wattkeeper.operator.events.KubeEvents events) {
+      io.wattkeeper.operator.events.KubeEvents events,
+      SharedCaches sharedCaches) {
     this.idle = idle;
     this.enforcement = enforcement;
     this.statusWriter = statusWriter;
@@ -80,6 +84,7 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
     this.idleConfig = idleConfig;
     this.events = events;
     this.enforceConfig = enforceConfig;
+    this.sharedCaches = sharedCaches;
   }
 
   @Override
@@ -89,6 +94,8 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(NodeEnergyReport.class, EnergyBudget.class)
                 .withName("actions-reports")
+                // Events only: the reports themselves are read from the ledger's informer.
+                .withItemStore(new KeysOnlyStore<>(NodeEnergyReport::new))
                 .withSecondaryToPrimaryMapper(
                     r -> {
                       // Every report version passes here once: record its samples before the
@@ -98,12 +105,13 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
                       store.ingest(
                           r,
                           ns ->
-                              wanted.computeIfAbsent(
-                                  ns,
-                                  n ->
-                                      ctx.getPrimaryCache()
-                                          .list(n)
-                                          .anyMatch(ActionsReconciler::evaluatesIdle)));
+                              ns != null
+                                  && wanted.computeIfAbsent(
+                                      ns,
+                                      n ->
+                                          ctx.getPrimaryCache()
+                                              .list(n)
+                                              .anyMatch(ActionsReconciler::evaluatesIdle)));
                       Set<String> namespaces =
                           r.getStatus() == null || r.getStatus().getPods() == null
                               ? Set.of()
@@ -132,6 +140,7 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
                 .withSecondaryToPrimaryMapper(w -> budgetsInNamespace(ctx, w))
                 .build(),
             ctx);
+    sharedCaches.workloads(deployments, statefulSets);
     return List.of(reports, deployments, statefulSets);
   }
 
@@ -145,7 +154,7 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
 
   @Override
   public UpdateControl<EnergyBudget> reconcile(EnergyBudget b, Context<EnergyBudget> ctx) {
-    ValidationResult v = BudgetValidator.validate(b.getSpec());
+    ValidationResult v = BudgetValidator.validate(b);
     if (!v.valid()) {
       // The ledger reconciler reports Invalid with the message; taking no action is our part.
       LOG.debugf(
@@ -161,7 +170,7 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
     List<HasMetadata> rest =
         workloads.stream().filter(w -> !handled.contains(Workloads.key(w))).toList();
     EnergyBudgetStatus.EnforcementStatus enf =
-        enforcement.reconcile(b, policy, rest, reports.list(r -> true).toList());
+        enforcement.reconcile(b, policy, rest, sharedCaches.reports());
     List<RuntimeException> failures = new ArrayList<>();
     EnergyBudgetStatus.IdleStatus idleStatus = idle.reconcile(b, policy.idle(), rest, failures);
     statusWriter.write(b, idleStatus, enf);
@@ -201,7 +210,7 @@ public class ActionsReconciler implements Reconciler<EnergyBudget>, Cleaner<Ener
     String ns = b.getMetadata().getNamespace();
     List<HasMetadata> workloads = workloads(ns);
     idle.releaseAll(b, workloads, "budget deleted");
-    enforcement.undo(b, workloads, reports.list(r -> true).toList(), "budget deleted");
+    enforcement.undo(b, workloads, sharedCaches.reports(), "budget deleted");
     if (b.getStatus() != null && EnforcementDecision.inForce(b.getStatus().getEnforcement())) {
       events.normal(b, "BudgetActionsUndone", "all enforcement actions undone: budget deleted");
     }

@@ -4,8 +4,6 @@ import static io.wattkeeper.operator.idle.SleepAnnotations.enforceHolder;
 import static io.wattkeeper.operator.idle.SleepAnnotations.holders;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.AffectedWorkload;
@@ -16,6 +14,8 @@ import io.wattkeeper.api.validation.BudgetPolicy.Action;
 import io.wattkeeper.api.validation.BudgetPolicy.EnforcementPolicy;
 import io.wattkeeper.api.validation.BudgetPolicy.Mode;
 import io.wattkeeper.api.validation.Selectors;
+import io.wattkeeper.operator.cache.PodCache;
+import io.wattkeeper.operator.cache.SlimPod;
 import io.wattkeeper.operator.events.KubeEvents;
 import io.wattkeeper.operator.idle.IdleController;
 import io.wattkeeper.operator.idle.IdleThresholds;
@@ -32,7 +32,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,7 +51,7 @@ public class EnforcementController {
   private final WorkloadPods pods;
   private final PodSampleStore store;
   private final IdleController idle;
-  private final KubernetesClient client;
+  private final PodCache podCache;
   private final Clock clock;
   private final EnforceConfig config;
   private final ActionsStatusWriter statusWriter;
@@ -65,7 +64,7 @@ public class EnforcementController {
       WorkloadPods pods,
       PodSampleStore store,
       IdleController idle,
-      KubernetesClient client,
+      PodCache podCache,
       Clock clock,
       EnforceConfig config,
       ActionsStatusWriter statusWriter) {
@@ -75,7 +74,7 @@ public class EnforcementController {
     this.pods = pods;
     this.store = store;
     this.idle = idle;
-    this.client = client;
+    this.podCache = podCache;
     this.clock = clock;
     this.config = config;
     this.statusWriter = statusWriter;
@@ -387,11 +386,8 @@ public class EnforcementController {
   }
 
   private Map<String, String> podLabels(String namespace, String name) {
-    Pod p = client.pods().inNamespace(namespace).withName(name).get();
-    return Optional.ofNullable(p)
-        .map(x -> x.getMetadata().getLabels())
-        .map(l -> (Map<String, String>) l)
-        .orElse(p == null ? null : Map.of());
+    podCache.start();
+    return podCache.get(namespace, name).map(SlimPod::labels).orElse(null);
   }
 
   private static boolean rolling(BudgetPolicy policy) {

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.wattkeeper.api.validation.Echo;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.UUID;
@@ -38,6 +39,9 @@ public class KubeEvents {
   public void record(HasMetadata on, String type, String reason, String message) {
     // metav1.Time is RFC 3339 with whole seconds.
     String now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    // Events of cluster-scoped objects (NodeEnergyReport) live in "default", as kubectl expects.
+    String ns =
+        on.getMetadata().getNamespace() == null ? "default" : on.getMetadata().getNamespace();
     String name =
         on.getMetadata().getName()
             + "."
@@ -46,12 +50,12 @@ public class KubeEvents {
       client
           .v1()
           .events()
-          .inNamespace(on.getMetadata().getNamespace())
+          .inNamespace(ns)
           .resource(
               new EventBuilder()
                   .withNewMetadata()
                   .withName(name)
-                  .withNamespace(on.getMetadata().getNamespace())
+                  .withNamespace(ns)
                   .endMetadata()
                   .withNewInvolvedObject()
                   .withApiVersion(on.getApiVersion())
@@ -62,7 +66,7 @@ public class KubeEvents {
                   .endInvolvedObject()
                   .withType(type)
                   .withReason(reason)
-                  .withMessage(message)
+                  .withMessage(Echo.message(message))
                   .withFirstTimestamp(now)
                   .withLastTimestamp(now)
                   .withCount(1)

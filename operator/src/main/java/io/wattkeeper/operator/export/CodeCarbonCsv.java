@@ -22,7 +22,8 @@ public final class CodeCarbonCsv {
   public static final List<String> HEADER = EmissionsCsvColumns.HEADER;
 
   /** Extra columns, only when asked for: they break CodeCarbon's strict header check. */
-  public static final List<String> EXTENDED = List.of("measured_fraction", "node", "pod");
+  public static final List<String> EXTENDED =
+      List.of("measured_fraction", "node", "pod", "requests", "generated_tokens");
 
   private static final DateTimeFormatter TS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -73,6 +74,10 @@ public final class CodeCarbonCsv {
         out.append(',').append(Double.isNaN(mf) ? "" : num(mf));
         out.append(',').append(escape(r.node()));
         out.append(',').append(escape(r.name()));
+        // Functional units counted by the pod's server in windows matched to its energy; empty
+        // when the pod reports none (unknown, not zero).
+        out.append(',').append(r.requests() == null ? "" : num(r.requests()));
+        out.append(',').append(r.generatedTokens() == null ? "" : num(r.generatedTokens()));
       }
       out.append('\n');
     }

@@ -1,5 +1,6 @@
 package io.wattkeeper.operator.export;
 
+import io.wattkeeper.operator.ha.Leadership;
 import io.wattkeeper.operator.ledger.LedgerService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 public class UsageExportResource {
 
   @Inject LedgerService ledger;
+  @Inject Leadership leadership;
 
   @GET
   @Produces("text/csv")
@@ -25,6 +27,16 @@ public class UsageExportResource {
       @PathParam("namespace") String namespace,
       @PathParam("name") String name,
       @QueryParam("extended") boolean extended) {
+    if (!leadership.leading()) {
+      // Only the leader's ledger is fed; a standby's "no usage" would be wrong, not empty.
+      return Response.status(503)
+          .header("Retry-After", "2")
+          .type("text/plain")
+          .entity(
+              "this operator replica is a standby; the leader (holder of the Lease) serves the"
+                  + " export: retry, or port-forward to the leader pod\n")
+          .build();
+    }
     return ledger
         .snapshot(namespace, name)
         .map(

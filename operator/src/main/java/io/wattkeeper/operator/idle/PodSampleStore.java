@@ -65,7 +65,8 @@ public class PodSampleStore {
             ? Duration.ofSeconds(st.getIntervalSeconds())
             : config.reportInterval();
     for (PodEnergy p : st.getPods()) {
-      if (p.getUid() == null
+      if (p == null
+          || p.getUid() == null
           || Boolean.TRUE.equals(p.getEnded())
           || !wanted.test(p.getNamespace())) {
         continue;

@@ -3,44 +3,39 @@ package io.wattkeeper.operator.idle;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.wattkeeper.api.validation.Selectors;
+import io.wattkeeper.operator.cache.PodCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the {@link WorkloadView} of a workload: its live pods and their readiness. */
+/**
+ * Builds the {@link WorkloadView} of a workload: its live pods and their readiness, from the shared
+ * pod cache (no LIST per workload).
+ */
 @ApplicationScoped
 public class WorkloadPods {
 
-  private final KubernetesClient client;
+  private final PodCache cache;
 
-  public WorkloadPods(KubernetesClient client) {
-    this.client = client;
+  public WorkloadPods(PodCache cache) {
+    this.cache = cache;
   }
 
   public WorkloadView view(HasMetadata w) {
     LabelSelector sel = Workloads.podSelector(w);
     List<WorkloadView.Pod> pods = List.of();
     if (sel != null && sel.getMatchLabels() != null && !sel.getMatchLabels().isEmpty()) {
-      // The server filters by matchLabels; expressions are checked here (the mock ignores
-      // in/notin).
+      cache.start();
       pods =
-          client
-              .pods()
+          cache
               .inNamespace(w.getMetadata().getNamespace())
-              .withLabels(sel.getMatchLabels())
-              .list()
-              .getItems()
-              .stream()
-              .filter(p -> Selectors.matches(sel, p.getMetadata().getLabels()))
-              .filter(WorkloadPods::live)
-              .map(
-                  p ->
-                      new WorkloadView.Pod(
-                          p.getMetadata().getUid(), p.getMetadata().getName(), ready(p)))
+              .filter(p -> Selectors.matches(sel, p.labels()))
+              .filter(p -> p.live())
+              .map(p -> new WorkloadView.Pod(p.uid(), p.name(), p.ready()))
+              .sorted(java.util.Comparator.comparing(WorkloadView.Pod::name))
               .toList();
     }
     return new WorkloadView(

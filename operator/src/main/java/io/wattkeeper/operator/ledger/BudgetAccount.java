@@ -54,6 +54,28 @@ public final class BudgetAccount {
 
   private final Instant createdAt;
 
+  // Calendar periods: what each pod was charged since its last durable checkpoint. After a restart
+  // the pods' counters since their checkpoints are charged again, so the status records used minus
+  // these ("checkpointed"). Kept across a rollover: the catch-up after a restart covers the old
+  // period's tail too, which then cancels against it.
+  private final Map<String, UsageTotals> pending = new HashMap<>();
+  private final UsageTotals pendingSum = new UsageTotals();
+
+  // How this account was restored from its status after an operator restart.
+  private Restored restoredFrom = Restored.NOTHING;
+  private Instant restoredPosition;
+  private Set<Instant> restoredInFlight = Set.of();
+
+  /** What an operator restart found in the budget's status. */
+  public enum Restored {
+    /** No usable status: a budget the ledger starts now. */
+    NOTHING,
+    /** {@code used} without a position (older operator, or a Rolling window): catch-ups skip it. */
+    USED_ONLY,
+    /** The checkpointed part of {@code used} at a position: catch-ups complete it exactly. */
+    POSITION
+  }
+
   public BudgetAccount(String namespace, String name, Period period) {
     this.namespace = namespace;
     this.name = name;
@@ -75,6 +97,42 @@ public final class BudgetAccount {
 
   public String key() {
     return namespace + "/" + name;
+  }
+
+  /**
+   * Energy per request and per 1k generated tokens of the budget's pods in the current period
+   * (Calendar) or the current stretch of one window length (Rolling); not restored after an
+   * operator restart.
+   */
+  public final UnitTotals units = new UnitTotals();
+
+  private Instant unitsSince;
+
+  /** Adds a pod's completed unit windows; {@code at}: the report time. */
+  public void addUnits(String uid, UnitWindow.Step requests, UnitWindow.Step tokens, Instant at) {
+    PodUsage pod = pods.get(uid);
+    if (pod != null) {
+      if (requests != null) {
+        pod.requests = (pod.requests == null ? 0 : pod.requests) + requests.units();
+      }
+      if (tokens != null) {
+        pod.generatedTokens =
+            (pod.generatedTokens == null ? 0 : pod.generatedTokens) + tokens.units();
+      }
+    }
+    if (period.rolling()) {
+      java.time.Duration window = java.time.Duration.between(period.start(), period.end());
+      if (unitsSince == null || unitsSince.plus(window).isBefore(at)) {
+        units.clear();
+        unitsSince = at;
+      }
+    }
+    if (requests != null) {
+      units.addRequests(requests);
+    }
+    if (tokens != null) {
+      units.addTokens(tokens);
+    }
   }
 
   public Period period() {
@@ -122,16 +180,29 @@ public final class BudgetAccount {
     used.measuredWh = 0;
     pods.clear();
     zones.clear();
+    units.clear();
     firstSampleAt = null;
     restored = new UsageTotals();
     restoredAt = null;
   }
 
   public void charge(PodDelta d, Charge c, GridIntensity intensity) {
+    charge(d, c, intensity, false);
+  }
+
+  /**
+   * @param checkpointed the pod's checkpoint already accounts for this charge (the part of a
+   *     catch-up that its checkpoint's own interval covers), so it is never charged again
+   */
+  public void charge(PodDelta d, Charge c, GridIntensity intensity, boolean checkpointed) {
     if (period.rolling()) {
       bucketFor(d.end()).totals.add(c);
     } else {
       used.add(c);
+      if (!checkpointed) {
+        pending.computeIfAbsent(d.uid(), k -> new UsageTotals()).add(c);
+        pendingSum.add(c);
+      }
     }
     PodUsage u = pods.computeIfAbsent(d.uid(), k -> new PodUsage(d.uid(), d.namespace(), d.name()));
     u.node = d.node();
@@ -248,6 +319,101 @@ public final class BudgetAccount {
     if (stored != null) {
       history.addAll(stored);
     }
+  }
+
+  /** Everything the pod was charged so far is final here (it left its node's report). */
+  public void checkpointed(String uid) {
+    UsageTotals t = pending.remove(uid);
+    if (t != null) {
+      pendingSum.subtract(t);
+    }
+  }
+
+  /**
+   * A checkpoint of the pod taken when its pending charges here were {@code part} is durable now:
+   * that part is covered by it, later charges are not.
+   */
+  public void checkpointed(String uid, UsageTotals part) {
+    UsageTotals t = pending.get(uid);
+    if (t == null) {
+      return;
+    }
+    t.subtract(part);
+    pendingSum.subtract(part);
+    if (Math.abs(t.energyWh) < 1e-9 && Math.abs(t.co2eGrams) < 1e-9) {
+      pending.remove(uid); // nothing charged since the checkpoint was taken (rounding residue)
+      pendingSum.subtract(t);
+    }
+  }
+
+  /** A copy of the pod's charges here not covered by a durable checkpoint; null when none. */
+  public UsageTotals pendingOf(String uid) {
+    UsageTotals t = pending.get(uid);
+    return t == null ? null : t.copy();
+  }
+
+  /** Whether the pod has charges not covered by its durable checkpoint here. */
+  public boolean hasPending(String uid) {
+    return pending.containsKey(uid);
+  }
+
+  /**
+   * The part of {@link #used()} the pods' durable checkpoints account for (Calendar periods; null
+   * for Rolling windows, restored as an estimate instead). Negative right after a rollover while
+   * pods' checkpoints predate it: their catch-up after a restart also covers the old period's tail.
+   */
+  public UsageTotals checkpointedUsage() {
+    if (period.rolling()) {
+      return null;
+    }
+    UsageTotals t = used.copy();
+    t.subtract(pendingSum);
+    return t;
+  }
+
+  /** The pending charges of an account this one replaces (the period definition was edited). */
+  void takePending(BudgetAccount old) {
+    if (period.rolling() || old.period.rolling()) {
+      return;
+    }
+    old.pending.forEach((uid, t) -> pending.computeIfAbsent(uid, k -> new UsageTotals()).add(t));
+    pendingSum.add(old.pendingSum);
+  }
+
+  /** Restores a Calendar period from a status that recorded its position. */
+  public void restorePosition(
+      UsageTotals checkpointed,
+      Instant position,
+      Set<Instant> inFlight,
+      Instant at,
+      List<HistoryEntry> stored) {
+    restore(checkpointed, at, stored);
+    restoredFrom = Restored.POSITION;
+    restoredPosition = position;
+    restoredInFlight = inFlight;
+  }
+
+  /**
+   * Whether the restored position accounts for the pod checkpoint stamped {@code at}: it had landed
+   * when the position was taken (taken before it, and not on its way then).
+   */
+  public boolean covers(Instant at) {
+    return restoredPosition != null
+        && !at.isAfter(restoredPosition)
+        && !restoredInFlight.contains(at);
+  }
+
+  void restoredUsedOnly() {
+    restoredFrom = Restored.USED_ONLY;
+  }
+
+  public Restored restoredFrom() {
+    return restoredFrom;
+  }
+
+  /** The stamp of the status this account was restored from ({@link Restored#POSITION}). */
+  public Instant restoredPosition() {
+    return restoredPosition;
   }
 
   /** Calendar usage of this period restored from status (not split per pod). */

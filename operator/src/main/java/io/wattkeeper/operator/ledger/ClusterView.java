@@ -8,6 +8,9 @@ import io.wattkeeper.api.validation.BudgetValidator;
 import io.wattkeeper.api.validation.Selectors;
 import io.wattkeeper.api.validation.ValidationResult;
 import io.wattkeeper.operator.carbon.ZoneResolver;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,6 +34,29 @@ public final class ClusterView implements Ledger.Cluster {
     Stream<Pod> inNamespace(String namespace);
 
     Stream<Pod> all();
+
+    /** The labels of the pod if it has this uid (any, when null); null when not cached. */
+    default Map<String, String> labels(String namespace, String name, String uid) {
+      return get(namespace, name)
+          .filter(p -> uid == null || uid.equals(p.getMetadata().getUid()))
+          .map(
+              p ->
+                  p.getMetadata().getLabels() == null
+                      ? Map.<String, String>of()
+                      : p.getMetadata().getLabels())
+          .orElse(null);
+    }
+
+    /** Labels of the pods in the namespace that have not finished (Succeeded or Failed). */
+    default Stream<Map<String, String>> unfinishedLabels(String namespace) {
+      return inNamespace(namespace)
+          .filter(p -> !finished(p))
+          .map(
+              p ->
+                  p.getMetadata().getLabels() == null
+                      ? Map.<String, String>of()
+                      : p.getMetadata().getLabels());
+    }
   }
 
   private final Supplier<Stream<NodeEnergyReport>> reports;
@@ -88,7 +114,7 @@ public final class ClusterView implements Ledger.Cluster {
   }
 
   public ValidationResult validation(EnergyBudget b) {
-    return validation.computeIfAbsent(key(b), k -> BudgetValidator.validate(b.getSpec()));
+    return validation.computeIfAbsent(key(b), k -> BudgetValidator.validate(b));
   }
 
   public Optional<Ledger.BudgetRef> ref(EnergyBudget b) {
@@ -102,12 +128,58 @@ public final class ClusterView implements Ledger.Cluster {
     if (namespace == null || name == null) {
       return null;
     }
+    return pods.labels(namespace, name, uid);
+  }
+
+  /** The report checks' view: Nodes and pod placement from the same caches. */
+  public ReportChecks.Cluster placements() {
+    return new ReportChecks.Cluster() {
+      @Override
+      public boolean nodeExists(String node) {
+        return node != null && nodes.apply(node).isPresent();
+      }
+
+      @Override
+      public Optional<ReportChecks.Placement> pod(String namespace, String name) {
+        return pods.get(namespace, name).map(ClusterView::placement);
+      }
+    };
+  }
+
+  static ReportChecks.Placement placement(Pod p) {
+    String started = p.getStatus() == null ? null : p.getStatus().getStartTime();
+    if (started == null) {
+      started = p.getMetadata().getCreationTimestamp();
+    }
+    Instant at = null;
+    try {
+      at = started == null ? null : OffsetDateTime.parse(started).toInstant();
+    } catch (DateTimeParseException e) {
+      // unknown start: the checks then bound by the report interval only
+    }
+    return new ReportChecks.Placement(
+        p.getMetadata().getUid(), p.getSpec() == null ? null : p.getSpec().getNodeName(), at);
+  }
+
+  @Override
+  public Instant podStart(String namespace, String name, String uid) {
+    if (namespace == null || name == null) {
+      return null;
+    }
     Optional<Pod> p = pods.get(namespace, name);
     if (p.isEmpty() || (uid != null && !uid.equals(p.get().getMetadata().getUid()))) {
       return null;
     }
-    Map<String, String> l = p.get().getMetadata().getLabels();
-    return l == null ? Map.of() : l;
+    // The kubelet's start time; else the creation time, which is never later than the start.
+    String start = p.get().getStatus() == null ? null : p.get().getStatus().getStartTime();
+    if (start == null) {
+      start = p.get().getMetadata().getCreationTimestamp();
+    }
+    try {
+      return start == null ? null : OffsetDateTime.parse(start).toInstant();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   @Override
@@ -127,9 +199,8 @@ public final class ClusterView implements Ledger.Cluster {
   /** Running (not finished) pods in the budget's namespace that its selector matches. */
   public int matchedPods(Ledger.BudgetRef b) {
     return (int)
-        pods.inNamespace(b.namespace())
-            .filter(p -> !finished(p))
-            .filter(p -> Selectors.matches(b.policy().selector(), p.getMetadata().getLabels()))
+        pods.unfinishedLabels(b.namespace())
+            .filter(l -> Selectors.matches(b.policy().selector(), l))
             .count();
   }
 

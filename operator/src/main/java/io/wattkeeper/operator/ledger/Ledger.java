@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,11 @@ public final class Ledger {
 
     /** Valid budgets in a namespace, sorted by name. */
     List<BudgetRef> budgetsIn(String namespace);
+
+    /** When the pod started (else was created); null when unknown. */
+    default Instant podStart(String namespace, String name, String uid) {
+      return null;
+    }
   }
 
   /** A valid budget as the ledger sees it; {@code stored} is its status, for restart recovery. */
@@ -65,6 +71,13 @@ public final class Ledger {
   private final Map<String, BudgetAccount> budgets = new HashMap<>();
   private final Map<String, BudgetPolicy.PeriodPolicy> budgetPeriods = new HashMap<>();
   private final Stats stats = new Stats();
+  // Strictly increasing stamps for budget positions and pod checkpoints (a hybrid clock: the
+  // operator's time, bumped by a nanosecond when it has not moved), so their order is their order.
+  private Instant lastStamp = Instant.EPOCH;
+  // Pods without a checkpoint that started after this are charged from zero at first sight.
+  private Instant horizon;
+  // Stamps of checkpoints taken and sent but not yet known to have landed or failed.
+  private final Set<Instant> inFlight = new HashSet<>();
 
   public Ledger(double defaultPue, int historyLength, IntensityResolver intensity) {
     this.defaultPue = defaultPue;
@@ -72,8 +85,17 @@ public final class Ledger {
     this.intensity = intensity;
   }
 
+  /** Ingests in report time: periods follow the report's timestamp (tests of the pure ledger). */
   public PodDeltaTracker.Result ingest(ReportSample r, Cluster cluster) {
-    PodDeltaTracker.Result res = tracker.apply(r);
+    return ingest(r, cluster, r.timestamp());
+  }
+
+  /**
+   * Ingests a report checked at {@code now} (the operator's clock): budget periods roll by {@code
+   * now}, never by what a report claims its time is.
+   */
+  public PodDeltaTracker.Result ingest(ReportSample r, Cluster cluster, Instant now) {
+    PodDeltaTracker.Result res = tracker.apply(r, p -> startedAfterHorizon(p, cluster));
     stats.reports++;
     if (res.duplicate()) {
       stats.duplicates++;
@@ -87,6 +109,15 @@ public final class Ledger {
     String lastNs = null;
     List<BudgetRef> nsBudgets = List.of();
     List<BudgetRef> matched = new ArrayList<>(4);
+    Map<String, PodCounters.Units> units = null;
+    for (PodCounters p : r.pods()) {
+      if (p.units() != null) {
+        if (units == null) {
+          units = new HashMap<>();
+        }
+        units.put(p.uid(), p.units());
+      }
+    }
     for (PodDelta d : res.deltas()) {
       PodAccount a = pods.get(d.uid());
       if (a == null) {
@@ -109,23 +140,108 @@ public final class Ledger {
           }
         }
       }
-      chargePod(a, d, matched, nodeIntensity);
-      if (d.podOnly()) {
-        continue;
+      Charge podCharge = chargePod(a, d, matched, nodeIntensity);
+      PodCounters.Units u = units == null ? null : units.get(d.uid());
+      UnitWindow.Step reqStep = null;
+      UnitWindow.Step tokStep = null;
+      if (u != null || a.unitsProfile != null) {
+        reqStep =
+            a.requestWindow.observe(
+                podCharge.energyWh(), podCharge.co2eGrams(), u == null ? null : u.requests());
+        tokStep =
+            a.tokenWindow.observe(
+                podCharge.energyWh(),
+                podCharge.co2eGrams(),
+                u == null ? null : u.generatedTokens());
+        if (u != null && u.profile() != null) {
+          a.unitsProfile = u.profile();
+        } else if (a.unitsProfile == null) {
+          a.unitsProfile = "unknown";
+        }
+        if (reqStep != null) {
+          a.units.addRequests(reqStep);
+          a.unitsSinceWrite.addRequests(reqStep);
+        }
+        if (tokStep != null) {
+          a.units.addTokens(tokStep);
+          a.unitsSinceWrite.addTokens(tokStep);
+        }
       }
       for (BudgetRef b : matched) {
-        BudgetAccount acc = account(b, d.end());
+        BudgetAccount acc = account(b, now);
+        PodDelta behind = null;
+        if (d.catchUp()) {
+          if (acc.restoredFrom() == BudgetAccount.Restored.USED_ONLY) {
+            continue; // its used was written at another moment than the checkpoint: unknown split
+          }
+          behind = behind(d, acc);
+        }
         BudgetPolicy p = b.policy();
         GridIntensity bi =
             intensity.withOverride(p.carbonZone(), p.carbonGramsPerKWh(), nodeIntensity);
         double pue = p.pue() != null ? p.pue() : defaultPue;
         acc.charge(d, Charge.of(d, pue, bi.gramsPerKWh(), p.pricePerKWh()), bi);
+        if (reqStep != null || tokStep != null) {
+          // The pod's windows (its PUE and intensity), added to every budget charging it.
+          acc.addUnits(d.uid(), reqStep, tokStep, d.end());
+        }
+        if (behind != null) {
+          acc.charge(behind, Charge.of(behind, pue, bi.gramsPerKWh(), p.pricePerKWh()), bi, true);
+        }
+        if (acc.hasPending(a.uid)) {
+          if (a.pendingIn == null) {
+            a.pendingIn = new ArrayList<>(2);
+          }
+          if (!a.pendingIn.contains(b.key())) {
+            a.pendingIn.add(b.key());
+          }
+        }
       }
     }
     return res;
   }
 
-  private void chargePod(
+  /**
+   * The part of a restored pod's energy its checkpoint covers but the budget's status does not: the
+   * checkpoint was written after that status (its interval, {@code behind*}, is then missing from
+   * it). Null when the status already holds it, or when the checkpoint is older than the status by
+   * more than one write (then what lies between is unknown and not charged: never twice).
+   */
+  private static PodDelta behind(PodDelta d, BudgetAccount acc) {
+    Checkpoint c = d.from();
+    if (acc.restoredFrom() != BudgetAccount.Restored.POSITION || c.at() == null) {
+      return null;
+    }
+    if (acc.covers(c.at()) || c.behindJoules() <= 0) {
+      return null;
+    }
+    if (c.prevAt() != null && !acc.covers(c.prevAt())) {
+      return null;
+    }
+    return new PodDelta(
+        d.uid(),
+        d.namespace(),
+        d.name(),
+        d.node(),
+        c.behindCpuJoules(),
+        c.behindMemoryJoules(),
+        c.behindGpuJoules(),
+        c.behindMeasuredJoules(),
+        d.watts(),
+        d.start(),
+        d.end(),
+        c);
+  }
+
+  private boolean startedAfterHorizon(PodCounters p, Cluster cluster) {
+    if (horizon == null) {
+      return false;
+    }
+    Instant start = cluster.podStart(p.namespace(), p.name(), p.uid());
+    return start != null && start.isAfter(horizon);
+  }
+
+  private Charge chargePod(
       PodAccount a, PodDelta d, List<BudgetRef> matched, GridIntensity nodeIntensity) {
     // The pod's own figures use the first matching budget (by name) that sets each parameter.
     Double pue = null;
@@ -155,6 +271,10 @@ public final class Ledger {
     }
     Charge c = Charge.of(d, pue == null ? defaultPue : pue, gi.gramsPerKWh(), price);
     a.totals.add(c);
+    a.sinceCheckpoint[0] += d.cpuJoules();
+    a.sinceCheckpoint[1] += d.memoryJoules();
+    a.sinceCheckpoint[2] += d.gpuJoules();
+    a.sinceCheckpoint[3] += d.measuredJoules();
     a.node = d.node();
     a.watts = d.watts();
     a.intensity = gi;
@@ -164,6 +284,7 @@ public final class Ledger {
     a.updatedAt = d.end();
     a.budgets = names.toString();
     a.dirty = true;
+    return c;
   }
 
   /** The budget's account, created (and restored from its status) on first use, rolled to now. */
@@ -182,8 +303,11 @@ public final class Ledger {
       return acc;
     }
     if (!pp.equals(budgetPeriods.get(b.key()))) {
-      // The period definition was edited: start the new one now, keep nothing from the old.
+      // The period definition was edited: start the new one now, keep nothing from the old
+      // (but what its pods' checkpoints do not cover yet, as a rollover would).
+      BudgetAccount old = acc;
       acc = new BudgetAccount(b.namespace(), b.name(), current, now);
+      acc.takePending(old);
       acc.pue = b.policy().pue() != null ? b.policy().pue() : defaultPue;
       budgets.put(b.key(), acc);
       budgetPeriods.put(b.key(), pp);
@@ -200,6 +324,13 @@ public final class Ledger {
       return acc;
     }
     UsageTotals t = fromStatus(s);
+    Instant position = s.getLedger() == null ? null : parse(s.getLedger().getAt());
+    if (!current.rolling() && position != null) {
+      observeStamp(position);
+      restoreAtPosition(b, acc, s, t, current, now, position);
+      return acc;
+    }
+    acc.restoredUsedOnly();
     Instant storedStart = parse(s.getPeriod().getStart());
     List<HistoryEntry> history =
         s.getHistory() == null ? new ArrayList<>() : new ArrayList<>(s.getHistory());
@@ -226,6 +357,109 @@ public final class Ledger {
       acc.restore(new UsageTotals(), now, history);
     }
     return acc;
+  }
+
+  /**
+   * A Calendar status written with its position: the budget starts from the part of {@code used}
+   * the pods' checkpoints account for, and each pod's catch-up adds the rest. A period that ended
+   * while the operator was away becomes history with its whole {@code used}; the new period then
+   * starts from minus the part not checkpointed, which the catch-ups (from the checkpoints, before
+   * the period end) cancel.
+   */
+  private void restoreAtPosition(
+      BudgetRef b,
+      BudgetAccount acc,
+      EnergyBudgetStatus s,
+      UsageTotals used,
+      Period current,
+      Instant now,
+      Instant position) {
+    UsageTotals checkpointed = fromPosition(s.getLedger(), used);
+    Instant storedStart = parse(s.getPeriod().getStart());
+    List<HistoryEntry> history =
+        s.getHistory() == null ? new ArrayList<>() : new ArrayList<>(s.getHistory());
+    if (storedStart != null && storedStart.isBefore(current.start())) {
+      HistoryEntry h = closeEntry(b.policy(), used);
+      h.setStart(s.getPeriod().getStart());
+      h.setEnd(s.getPeriod().getEnd());
+      history.add(0, h);
+      while (history.size() > historyLength) {
+        history.remove(history.size() - 1);
+      }
+      checkpointed.subtract(used);
+    } else if (storedStart == null || !storedStart.equals(current.start())) {
+      acc.restore(new UsageTotals(), now, history); // a later period than now: keep nothing
+      return;
+    }
+    Set<Instant> sent = new HashSet<>();
+    if (s.getLedger().getInFlight() != null) {
+      for (String x : s.getLedger().getInFlight()) {
+        Instant i = parse(x);
+        if (i != null) {
+          sent.add(i);
+        }
+      }
+    }
+    acc.restorePosition(checkpointed, position, sent, now, history);
+  }
+
+  private static UsageTotals fromPosition(EnergyBudgetStatus.LedgerPosition p, UsageTotals used) {
+    UsageTotals t = new UsageTotals();
+    t.cpuWh = p.getCpuWh() == null ? used.cpuWh : nz(p.getCpuWh());
+    t.memoryWh = p.getMemoryWh() == null ? used.memoryWh : nz(p.getMemoryWh());
+    t.gpuWh = p.getGpuWh() == null ? used.gpuWh : nz(p.getGpuWh());
+    t.energyWh = p.getEnergyWh() == null ? used.energyWh : nz(p.getEnergyWh());
+    t.co2eGrams = p.getCo2eGrams() == null ? used.co2eGrams : nz(p.getCo2eGrams());
+    t.measuredWh = p.getMeasuredWh() == null ? used.measuredWh : nz(p.getMeasuredWh());
+    t.cost = p.getCost() == null || !Double.isFinite(p.getCost()) ? Double.NaN : p.getCost();
+    return t;
+  }
+
+  /** What a budget status records for restart recovery; null for Rolling windows. */
+  public EnergyBudgetStatus.LedgerPosition position(BudgetAccount acc, Instant now) {
+    UsageTotals t = acc.checkpointedUsage();
+    if (t == null) {
+      return null;
+    }
+    List<String> sent = null;
+    if (!inFlight.isEmpty()) {
+      sent = inFlight.stream().sorted().map(Instant::toString).toList();
+    }
+    return new EnergyBudgetStatus.LedgerPosition()
+        .setInFlight(sent)
+        .setAt(stamp(now).toString())
+        .setSince(horizon == null ? null : horizon.toString())
+        .setEnergyWh(t.energyWh)
+        .setCpuWh(t.cpuWh)
+        .setMemoryWh(t.memoryWh)
+        .setGpuWh(t.gpuWh)
+        .setMeasuredWh(t.measuredWh)
+        .setCo2eGrams(t.co2eGrams)
+        .setCost(Double.isNaN(t.cost) ? null : t.cost);
+  }
+
+  /** A stamp later than every stamp this ledger gave or restored. */
+  Instant stamp(Instant now) {
+    lastStamp = now.isAfter(lastStamp) ? now : lastStamp.plusNanos(1);
+    return lastStamp;
+  }
+
+  private void observeStamp(Instant at) {
+    if (at != null && at.isAfter(lastStamp)) {
+      lastStamp = at;
+    }
+  }
+
+  /**
+   * Pods without a checkpoint that started after {@code since} count from zero in the first report
+   * after a start: nothing durable holds any of their energy (see docs/ledger.md).
+   */
+  public void horizon(Instant since) {
+    this.horizon = since;
+  }
+
+  public Instant horizon() {
+    return horizon;
   }
 
   private static UsageTotals fromStatus(EnergyBudgetStatus s) {
@@ -269,6 +503,8 @@ public final class Ledger {
     a.totals.cost = c.cost();
     a.totals.measuredWh = c.measuredWh();
     a.node = c.node();
+    a.checkpointAt = c.at();
+    observeStamp(c.at());
     pods.put(uid, a);
     tracker.seed(uid, c);
   }
@@ -279,29 +515,141 @@ public final class Ledger {
     for (Iterator<PodAccount> it = pods.values().iterator(); it.hasNext(); ) {
       PodAccount a = it.next();
       boolean inReports = a.node != null && tracker.tracks(a.node, a.uid);
-      if (!inReports && cluster.podLabels(a.namespace, a.name, a.uid) == null) {
-        it.remove();
+      if (!inReports) {
+        // Gone from its node's report: no catch-up can charge it again after a restart, so what
+        // budgets hold of it is final.
+        commitPending(a);
+        if (cluster.podLabels(a.namespace, a.name, a.uid) == null) {
+          it.remove();
+        }
       }
     }
     budgets.keySet().retainAll(budgetKeys);
     budgetPeriods.keySet().retainAll(budgetKeys);
   }
 
+  /** The pod's checkpoint as it stands, without a budget position (tests). */
   public Checkpoint checkpoint(PodAccount a) {
+    Checkpoint c = checkpoint(a, null);
+    return c;
+  }
+
+  /**
+   * The pod's checkpoint to send now, stamped {@code now} (null: no stamp, nothing recorded). Take
+   * it right before the write is sent (one write of a pod at a time), and tell how it ended: {@link
+   * #checkpointWritten} or {@link #checkpointFailed}. Until then its stamp is "in flight", and a
+   * budget position taken meanwhile says so, so that a restart knows that position does not cover
+   * it whether or not it landed.
+   */
+  public Checkpoint checkpoint(PodAccount a, Instant now) {
     double[] c = a.node == null ? null : tracker.counters(a.node, a.uid);
     if (c == null) {
       return null;
     }
-    return new Checkpoint(
-        a.node,
-        tracker.epoch(a.node),
-        c[0],
-        c[1],
-        c[2],
-        a.totals.energyWh,
-        a.totals.co2eGrams,
-        a.totals.cost,
-        a.totals.measuredWh);
+    if (now != null) {
+      // What budgets hold of this pod beyond its previous checkpoint, as of this one: only that
+      // becomes covered when it is stored, not what is charged while the write is on its way.
+      a.pendingAtCheckpoint = null;
+      a.markedCheckpoint = null;
+      if (a.pendingIn != null) {
+        a.pendingAtCheckpoint = new HashMap<>(4);
+        for (String key : a.pendingIn) {
+          BudgetAccount acc = budgets.get(key);
+          UsageTotals part = acc == null ? null : acc.pendingOf(a.uid);
+          if (part != null) {
+            a.pendingAtCheckpoint.put(key, part);
+          }
+        }
+      }
+    }
+    Checkpoint checkpoint =
+        new Checkpoint(
+            a.node,
+            tracker.epoch(a.node),
+            c[0],
+            c[1],
+            c[2],
+            a.totals.energyWh,
+            a.totals.co2eGrams,
+            a.totals.cost,
+            a.totals.measuredWh,
+            now == null ? null : stamp(now),
+            a.sinceCheckpoint[0],
+            a.sinceCheckpoint[1],
+            a.sinceCheckpoint[2],
+            a.sinceCheckpoint[3],
+            a.checkpointAt);
+    if (now != null) {
+      a.markedCheckpoint = checkpoint;
+      inFlight.add(checkpoint.at());
+    }
+    return checkpoint;
+  }
+
+  /** The write of {@code c} failed (or was dropped): it is not on the pod. */
+  public void checkpointFailed(PodAccount a, Checkpoint c) {
+    if (c == null || c.at() == null) {
+      return;
+    }
+    inFlight.remove(c.at());
+    if (a.markedCheckpoint == c) {
+      a.markedCheckpoint = null;
+      a.pendingAtCheckpoint = null;
+    }
+  }
+
+  /**
+   * The checkpoint is stored on the pod: everything the pod was charged until it was taken is now
+   * durable there, so budgets no longer count it as pending.
+   */
+  public void checkpointWritten(PodAccount a, Checkpoint c) {
+    if (c == null || c.at() == null) {
+      return;
+    }
+    inFlight.remove(c.at());
+    a.checkpointAt = c.at();
+    a.sinceCheckpoint[0] -= c.behindCpuJoules();
+    a.sinceCheckpoint[1] -= c.behindMemoryJoules();
+    a.sinceCheckpoint[2] -= c.behindGpuJoules();
+    a.sinceCheckpoint[3] -= c.behindMeasuredJoules();
+    if (a.markedCheckpoint != c) {
+      // Not the checkpoint last taken (a caller broke "one write of a pod at a time"): budgets
+      // keep its interval as pending; a restart meanwhile may lose it, never count it twice.
+      return;
+    }
+    Map<String, UsageTotals> marks = a.pendingAtCheckpoint;
+    a.pendingAtCheckpoint = null;
+    a.markedCheckpoint = null;
+    if (marks == null || a.pendingIn == null) {
+      return;
+    }
+    for (Iterator<String> it = a.pendingIn.iterator(); it.hasNext(); ) {
+      String key = it.next();
+      BudgetAccount acc = budgets.get(key);
+      UsageTotals part = marks.get(key);
+      if (acc != null && part != null) {
+        acc.checkpointed(a.uid, part);
+      }
+      if (acc == null || !acc.hasPending(a.uid)) {
+        it.remove();
+      }
+    }
+    if (a.pendingIn.isEmpty()) {
+      a.pendingIn = null;
+    }
+  }
+
+  private void commitPending(PodAccount a) {
+    if (a.pendingIn == null) {
+      return;
+    }
+    for (String key : a.pendingIn) {
+      BudgetAccount acc = budgets.get(key);
+      if (acc != null) {
+        acc.checkpointed(a.uid);
+      }
+    }
+    a.pendingIn = null;
   }
 
   public Map<String, PodAccount> pods() {

@@ -38,4 +38,18 @@ public interface LedgerConfig {
   /** No burn-rate forecast before this much of the period has data. */
   @WithDefault("15m")
   Duration forecastMinElapsed();
+
+  /**
+   * A report stamped further than this ahead of the operator's clock is refused; one within it is
+   * taken as stamped now (periods follow the operator's clock).
+   */
+  @WithDefault("2m")
+  Duration maxClockSkew();
+
+  /**
+   * The most one node can draw (W): a counter that grew faster than this over its interval is
+   * refused, not charged.
+   */
+  @WithDefault("25000")
+  double maxNodeWatts();
 }

@@ -1,18 +1,18 @@
 package io.wattkeeper.operator.ledger;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.quarkus.runtime.StartupEvent;
 import io.wattkeeper.api.v1alpha1.Api;
 import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
+import io.wattkeeper.api.validation.Echo;
 import io.wattkeeper.api.validation.ValidationResult;
-import io.wattkeeper.operator.annotate.AnnotationPolicy;
-import io.wattkeeper.operator.annotate.PodAnnotations;
-import io.wattkeeper.operator.annotate.PodAnnotator;
 import io.wattkeeper.operator.budget.BudgetEvaluator;
 import io.wattkeeper.operator.budget.StatusCadence;
 import io.wattkeeper.operator.carbon.IntensityResolver;
 import io.wattkeeper.operator.metrics.LedgerMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,7 +25,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,14 +40,22 @@ import org.jboss.logging.Logger;
 public class LedgerService {
 
   private static final Logger LOG = Logger.getLogger(LedgerService.class);
+  private static final String LEDGER_FIELD = "ledger";
 
   @Inject Clock clock;
   @Inject LedgerConfig config;
   @Inject IntensityResolver intensity;
-  @Inject PodAnnotator annotator;
   @Inject LedgerMetrics metrics;
+  @Inject RefusedReports refused;
+
+  // The one default for a report that states no interval (the agent's default, 30 s).
+  @ConfigProperty(name = "wattkeeper.idle.report-interval", defaultValue = "30s")
+  Duration defaultInterval;
 
   private Ledger ledger;
+  // When this process (or, after forgetState, this ledger) started: pods without a checkpoint that
+  // started later count from zero (see Ledger#horizon).
+  private Instant startedAt;
   private boolean restored;
   private boolean warm;
   private final Map<String, String> phases = new HashMap<>();
@@ -65,17 +75,35 @@ public class LedgerService {
       Instant dataAt,
       Instant resetsAt) {}
 
+  void onStart(@Observes StartupEvent event) {
+    started();
+  }
+
+  private synchronized void started() {
+    if (startedAt == null) {
+      startedAt = clock.instant();
+    }
+  }
+
   /** Brings the ledger up to date with every report the cache holds. */
   public synchronized void catchUp(ClusterView view) {
     if (ledger == null) {
       ledger = new Ledger(config.pue(), config.historyLength(), intensity);
     }
     if (!restored) {
+      started();
+      ledger.horizon(horizon(view.budgets(), startedAt, clock.instant()));
       restorePods(view);
       restored = true;
     }
     List<ReportSample> samples = new ArrayList<>();
     Set<String> nodes = new HashSet<>();
+    Instant checkedAt = clock.instant();
+    ReportChecks.Limits limits =
+        new ReportChecks.Limits(
+            config.maxClockSkew(), config.maxNodeWatts(), (int) defaultInterval.toSeconds());
+    ReportChecks.Cluster placements = view.placements();
+    ReportChecks.Known known = known(ledger.tracker());
     view.reports()
         .forEach(
             r -> {
@@ -86,7 +114,18 @@ public class LedgerService {
                 return;
               }
               reportVersions.put(node, version);
-              ReportSample.from(r).ifPresent(samples::add);
+              ReportChecks.Outcome o;
+              try {
+                o = ReportChecks.check(r, checkedAt, limits, placements, known);
+              } catch (RuntimeException e) {
+                // A report the checks cannot read is skipped until it changes, never the pass.
+                LOG.warnf(e, "NodeEnergyReport %s could not be checked; skipped", Echo.value(node));
+                return;
+              }
+              refused.record(r, o.refusals());
+              if (o.sample() != null) {
+                samples.add(o.sample());
+              }
             });
     reportVersions.keySet().retainAll(nodes);
     if (!samples.isEmpty()) {
@@ -97,7 +136,7 @@ public class LedgerService {
     for (ReportSample s : samples) {
       PodDeltaTracker.Result r;
       try {
-        r = ledger.ingest(s, view);
+        r = ledger.ingest(s, view, checkedAt);
       } catch (RuntimeException e) {
         // One unreadable report must not stop every budget; it is skipped until it changes.
         LOG.warnf(
@@ -140,6 +179,67 @@ public class LedgerService {
     metrics.lagSeconds(lag);
   }
 
+  /** How long a previous operator may have been away for its first-sight horizon to be used. */
+  static final Duration HORIZON_MAX_AGE = Duration.ofHours(24);
+
+  /**
+   * Pods without a checkpoint that started after the returned time are charged from zero. It is the
+   * earliest horizon the budgets' statuses recorded (each operator charged from zero what started
+   * after its own horizon, so a chain of restarts and takeovers keeps the first one's), provided
+   * the newest of those statuses is recent; else this process's start.
+   */
+  static Instant horizon(List<EnergyBudget> budgets, Instant startedAt, Instant now) {
+    Instant since = startedAt;
+    Instant newest = null;
+    Instant earliest = null;
+    for (EnergyBudget b : budgets) {
+      EnergyBudgetStatus.LedgerPosition p =
+          b.getStatus() == null ? null : b.getStatus().getLedger();
+      Instant at = p == null ? null : parseTime(p.getAt());
+      Instant s = p == null ? null : parseTime(p.getSince());
+      if (at == null || s == null) {
+        continue;
+      }
+      newest = newest == null || at.isAfter(newest) ? at : newest;
+      earliest = earliest == null || s.isBefore(earliest) ? s : earliest;
+    }
+    if (newest != null && !newest.isBefore(now.minus(HORIZON_MAX_AGE))) {
+      // Even when later than this process's start: a standby replica may have started long before
+      // it took over, and that proves nothing about what the leader before it charged.
+      since = earliest;
+    }
+    return since;
+  }
+
+  private static ReportChecks.Known known(PodDeltaTracker t) {
+    return new ReportChecks.Known() {
+      @Override
+      public String epoch(String node) {
+        return t.epoch(node);
+      }
+
+      @Override
+      public Long sequence(String node) {
+        return t.sequence(node);
+      }
+
+      @Override
+      public Instant lastReport(String node) {
+        return t.lastReport(node);
+      }
+
+      @Override
+      public double[] counters(String node, String uid) {
+        return t.counters(node, uid);
+      }
+
+      @Override
+      public boolean tracks(String node, String uid) {
+        return t.tracks(node, uid);
+      }
+    };
+  }
+
   /** Status fields and Event for one budget, from the ledger as it stands now. */
   public synchronized BudgetEvaluator.Evaluation evaluate(EnergyBudget b, ClusterView view) {
     Instant now = clock.instant();
@@ -172,6 +272,10 @@ public class LedgerService {
     }
     if (acc != null && acc.lastSampleAt() != null) {
       dataAt.put(ClusterView.key(b), acc.lastSampleAt());
+    }
+    if (acc != null && e.fields().contains(LEDGER_FIELD)) {
+      // Taken under the lock, with the figures above: the pair is what a restart continues from.
+      e.status().setLedger(ledger.position(acc, now));
     }
     return e;
   }
@@ -209,32 +313,68 @@ public class LedgerService {
         new LastWrite(clock.instant(), e.phase(), gen, e.status(), dataAt.get(key), e.resetsAt()));
   }
 
-  /** Writes the annotations of every pod whose figures moved enough (see AnnotationPolicy). */
-  public synchronized int annotate(ClusterView view) {
+  /** Sees one pod's account under the ledger's lock. */
+  public interface PodVisitor {
+    void visit(PodAccount account, String budgetState);
+  }
+
+  /**
+   * Shows every pod account to {@code visitor} when something an annotation could show changed
+   * since the last call. The visitor runs under the ledger's lock: it must only read and queue,
+   * never call the API server.
+   */
+  public synchronized void visitPodsIfChanged(PodVisitor visitor) {
     if (ledger == null || !annotationsPending) {
-      return 0;
+      return;
     }
     annotationsPending = false;
-    Instant now = clock.instant();
-    int writes = 0;
     for (PodAccount a : ledger.pods().values()) {
-      String state = stateOf(a.budgets);
-      if (AnnotationPolicy.due(
-          a, state, now, config.annotationInterval(), config.annotationMinChange())) {
-        Map<String, String> values = PodAnnotations.of(a, ledger.checkpoint(a), state);
-        Map<String, String> current =
-            view.pods()
-                .get(a.namespace, a.name)
-                .map(p -> p.getMetadata().getAnnotations())
-                .orElse(null);
-        if (annotator.write(a, values, state, now, current)) {
-          writes++;
-        } else {
-          annotationsPending = true; // failed: try again on the next pass
-        }
-      }
+      visitor.visit(a, stateOf(a.budgets));
     }
-    return writes;
+  }
+
+  /**
+   * The pod's checkpoint, taken right before its write is sent (see Ledger#checkpoint); null when
+   * there is none. Report how the write ended with {@link #checkpointWritten} or {@link
+   * #checkpointFailed}.
+   */
+  public synchronized Checkpoint checkpointToSend(PodAccount a) {
+    return ledger == null || ledger.pods().get(a.uid) != a
+        ? null
+        : ledger.checkpoint(a, clock.instant());
+  }
+
+  /** The checkpoint taken for {@code a} is stored on the pod (see Ledger#checkpointWritten). */
+  public synchronized void checkpointWritten(PodAccount a, Checkpoint c) {
+    if (ledger != null) {
+      ledger.checkpointWritten(a, c);
+    }
+  }
+
+  /** The write of the checkpoint taken for {@code a} failed. */
+  public synchronized void checkpointFailed(PodAccount a, Checkpoint c) {
+    if (ledger != null) {
+      ledger.checkpointFailed(a, c);
+    }
+  }
+
+  /** Sees one pod's account under the ledger's lock and returns what it built. */
+  public interface PodFunction<T> {
+    T apply(PodAccount account, String budgetState, Supplier<Checkpoint> checkpoint);
+  }
+
+  /** Applies {@code f} to the pod's account under the ledger's lock; null when there is none. */
+  public synchronized <T> T withPod(String uid, PodFunction<T> f) {
+    PodAccount a = ledger == null ? null : ledger.pods().get(uid);
+    // The supplier takes the checkpoint to send (stamped, recorded as in flight): call it only
+    // for a write about to be sent, and report how it ended (checkpointWritten/Failed).
+    return a == null
+        ? null
+        : f.apply(a, stateOf(a.budgets), () -> ledger.checkpoint(a, clock.instant()));
+  }
+
+  public LedgerConfig config() {
+    return config;
   }
 
   /** "exceeded" or "warning" for the worst phase among the budgets charging the pod, else null. */
@@ -276,6 +416,7 @@ public class LedgerService {
       // What the annotations say now: no write until a figure really moves.
       a.labels = p.getMetadata().getLabels();
       a.writtenAt = now;
+      a.confirmedAt = now;
       a.writtenUpdatedAt = parseTime(ann.get(Api.ANNOTATION_UPDATED_AT));
       a.updatedAt = a.writtenUpdatedAt;
       a.writtenEnergyWh = c.get().energyWh();
@@ -316,6 +457,7 @@ public class LedgerService {
    */
   public synchronized void forgetState() {
     ledger = null;
+    startedAt = clock.instant();
     restored = false;
     warm = false;
     phases.clear();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Turns each node's cumulative per-pod counters into per-interval deltas.
@@ -26,7 +27,9 @@ import java.util.Set;
  *   <li>A node whose report was deleted and recreated with the same epoch continues from its last
  *       counters (kept for {@link #DROPPED_NODE_RETENTION}); with another epoch it is a new epoch.
  *   <li>First report of a node after an operator start: pods with a {@link Checkpoint} on the same
- *       node and epoch continue from it; others take this report as their base.
+ *       node continue from it (from zero when the epoch changed since: the agent restarted); pods
+ *       that provably started after the ledger's last known write count from zero; others take this
+ *       report as their base.
  * </ul>
  *
  * Not thread-safe; the ledger serialises access.
@@ -78,6 +81,14 @@ public final class PodDeltaTracker {
   }
 
   public Result apply(ReportSample r) {
+    return apply(r, p -> false);
+  }
+
+  /**
+   * @param fresh pods without a checkpoint that provably started after the ledger's last known
+   *     write: in the first report after an operator start they count from zero, not as a base
+   */
+  public Result apply(ReportSample r, Predicate<PodCounters> fresh) {
     if (latest == null || r.timestamp().isAfter(latest)) {
       latest = r.timestamp();
     }
@@ -103,30 +114,26 @@ public final class PodDeltaTracker {
       double[] cur = {p.cpuJoules(), p.memoryJoules(), p.gpuJoules()};
       next.put(p.uid(), cur);
       double[] base = null;
-      boolean podOnly = false;
+      Checkpoint from = null;
       if (sameEpoch) {
         base = prev.pods.get(p.uid());
         if (base == null) {
           base = ZERO; // new pod on a known node: everything since it started is new
         } else if (base == UNKNOWN) {
           // Unusable in the node's first report: as if this were that first report.
-          Checkpoint c = seeds.remove(p.uid());
-          if (c != null && c.node().equals(r.node()) && c.epoch().equals(r.epoch())) {
-            base = new double[] {c.cpuJoules(), c.memoryJoules(), c.gpuJoules()};
-            podOnly = true;
-          } else {
-            base = cur;
-          }
+          from = seedFor(p.uid(), r.node());
+          base = from != null ? baseFrom(from, r) : fresh.test(p) ? ZERO : cur;
         }
       } else if (newEpoch) {
         base = ZERO; // the agent restarted: counters start again from zero
       } else {
-        Checkpoint c = seeds.remove(p.uid());
-        if (c != null && c.node().equals(r.node()) && c.epoch().equals(r.epoch())) {
-          base = new double[] {c.cpuJoules(), c.memoryJoules(), c.gpuJoules()};
-          podOnly = true;
-        } else if (warm) {
-          base = ZERO; // a node that joined after the start: everything it reports is new
+        from = seedFor(p.uid(), r.node());
+        if (from != null) {
+          base = baseFrom(from, r);
+        } else if (warm || fresh.test(p)) {
+          // A node that joined after the start, or a pod that started after the ledger's last
+          // known write: everything it reports is new.
+          base = ZERO;
         } else {
           base = cur; // operator just started, nothing known: this report is the base
         }
@@ -159,7 +166,7 @@ public final class PodDeltaTracker {
               p.watts(),
               start,
               r.timestamp(),
-              podOnly));
+              from));
     }
     for (String uid : r.unusable()) {
       // Present but unusable this time (e.g. NaN counters): nothing is charged, and the pod keeps
@@ -172,7 +179,7 @@ public final class PodDeltaTracker {
         base = prev.pods.get(uid);
       } else if (!newEpoch) {
         Checkpoint c = seeds.get(uid);
-        boolean seeded = c != null && c.node().equals(r.node()) && c.epoch().equals(r.epoch());
+        boolean seeded = c != null && c.node().equals(r.node());
         base = !warm || seeded ? UNKNOWN : null; // a new node's pods count from zero anyway
       }
       if (base != null) {
@@ -184,6 +191,22 @@ public final class PodDeltaTracker {
   }
 
   private static final double[] ZERO = {0, 0, 0};
+
+  private Checkpoint seedFor(String uid, String node) {
+    Checkpoint c = seeds.remove(uid);
+    return c != null && c.node().equals(node) ? c : null;
+  }
+
+  /**
+   * The counters a restored pod continues from: its checkpoint's, or zero when the agent's epoch
+   * changed since the checkpoint (the agent restarted and its counters started again from zero;
+   * what the pod used between the checkpoint and that restart is unknown).
+   */
+  private static double[] baseFrom(Checkpoint c, ReportSample r) {
+    return c.epoch().equals(r.epoch())
+        ? new double[] {c.cpuJoules(), c.memoryJoules(), c.gpuJoules()}
+        : ZERO;
+  }
 
   /** Marks a pod present on the node whose base is not known yet (compared by identity). */
   private static final double[] UNKNOWN = {Double.NaN, Double.NaN, Double.NaN};
@@ -227,6 +250,12 @@ public final class PodDeltaTracker {
   public String epoch(String node) {
     NodeState n = nodes.get(node);
     return n == null ? null : n.epoch;
+  }
+
+  /** Sequence of the node's last accepted report, or null. */
+  public Long sequence(String node) {
+    NodeState n = nodes.get(node);
+    return n == null ? null : n.sequence;
   }
 
   public Instant lastReport(String node) {

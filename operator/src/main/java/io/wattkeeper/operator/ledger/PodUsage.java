@@ -13,6 +13,11 @@ public final class PodUsage {
   public Instant first;
   public Instant last;
 
+  /** Requests and generated tokens counted in windows matched to energy; null until known. */
+  public Double requests;
+
+  public Double generatedTokens;
+
   PodUsage(String uid, String namespace, String name) {
     this.uid = uid;
     this.namespace = namespace;

@@ -110,7 +110,8 @@ public record ReportSample(
                 gpu,
                 watts,
                 Boolean.TRUE.equals(p.getEstimated()),
-                Boolean.TRUE.equals(p.getEnded())));
+                Boolean.TRUE.equals(p.getEnded()),
+                PodCounters.Units.checked(p, new ArrayList<>())));
       }
     }
     int interval =

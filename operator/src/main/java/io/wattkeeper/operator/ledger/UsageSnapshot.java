@@ -21,14 +21,39 @@ public record UsageSnapshot(
       String zone,
       UsageTotals totals,
       Instant first,
-      Instant last) {}
+      Instant last,
+      Double requests,
+      Double generatedTokens) {
+
+    public Row(
+        String uid,
+        String namespace,
+        String name,
+        String node,
+        String zone,
+        UsageTotals totals,
+        Instant first,
+        Instant last) {
+      this(uid, namespace, name, node, zone, totals, first, last, null, null);
+    }
+  }
 
   /** Copies the account's rows, sorted by namespace and name. */
   public static UsageSnapshot of(BudgetAccount acc) {
     List<Row> rows = new ArrayList<>();
     for (PodUsage u : acc.pods().values()) {
       rows.add(
-          new Row(u.uid, u.namespace, u.name, u.node, u.zone, u.totals.copy(), u.first, u.last));
+          new Row(
+              u.uid,
+              u.namespace,
+              u.name,
+              u.node,
+              u.zone,
+              u.totals.copy(),
+              u.first,
+              u.last,
+              u.requests,
+              u.generatedTokens));
     }
     rows.sort(Comparator.comparing(Row::namespace).thenComparing(Row::name));
     UsageTotals restored = acc.restored();

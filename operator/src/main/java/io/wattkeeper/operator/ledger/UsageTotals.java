@@ -34,6 +34,19 @@ public final class UsageTotals {
     measuredWh += o.measuredWh;
   }
 
+  /** Takes {@code o} (a part of these totals) away again. */
+  public void subtract(UsageTotals o) {
+    cpuWh -= o.cpuWh;
+    memoryWh -= o.memoryWh;
+    gpuWh -= o.gpuWh;
+    energyWh -= o.energyWh;
+    co2eGrams -= o.co2eGrams;
+    if (!Double.isNaN(o.cost)) {
+      cost = Double.isNaN(cost) ? -o.cost : cost - o.cost;
+    }
+    measuredWh -= o.measuredWh;
+  }
+
   /** Measured share of the energy; NaN when there is no energy yet (unknown, not 0 or 1). */
   public double measuredFraction() {
     return energyWh > 0 ? Math.min(1.0, measuredWh / energyWh) : Double.NaN;

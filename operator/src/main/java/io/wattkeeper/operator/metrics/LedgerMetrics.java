@@ -100,9 +100,35 @@ public class LedgerMetrics {
             Double.parseDouble(s.getUsed().getCost()));
       }
     }
+    EnergyBudgetStatus.FunctionalUnits u = s.getFunctionalUnits();
+    if (u != null) {
+      // NaN while unknown or idle (no unit counted): a figure of 0 or +Inf would be a lie.
+      set(key, "wattkeeper.budget.requests", base, nan(u.getRequests()));
+      set(key, "wattkeeper.budget.generated.tokens", base, nan(u.getGeneratedTokens()));
+      set(key, "wattkeeper.budget.energy.per.request.wh", base, nan(u.getEnergyPerRequestWh()));
+      set(key, "wattkeeper.budget.energy.per.1k.tokens.wh", base, nan(u.getEnergyPer1kTokensWh()));
+      set(
+          key,
+          "wattkeeper.budget.co2e.per.1k.tokens.grams",
+          base,
+          nan(u.getCo2ePer1kTokensGrams()));
+    }
     for (String p : PHASES) {
       set(key, "wattkeeper.budget.phase", base.and("phase", p), p.equals(s.getPhase()) ? 1.0 : 0.0);
     }
+  }
+
+  /** Workloads asleep and the energy their sleep saved (estimated), per budget. */
+  public void idle(String namespace, String name, EnergyBudgetStatus.IdleStatus idle) {
+    String key = namespace + "/" + name;
+    Tags base = Tags.of("namespace", namespace, "budget", name);
+    int sleeping = idle == null || idle.getSleeping() == null ? 0 : idle.getSleeping().size();
+    set(key, "wattkeeper.budget.sleeping.workloads", base, (double) sleeping);
+    set(
+        key,
+        "wattkeeper.budget.idle.saved.wh",
+        base,
+        idle == null || idle.getEnergySavedWh() == null ? 0.0 : idle.getEnergySavedWh());
   }
 
   /** Removes the series of budgets that no longer exist. */
@@ -140,6 +166,10 @@ public class LedgerMetrics {
 
   private static Double ratio(Double percent) {
     return percent == null ? null : percent / 100.0;
+  }
+
+  private static double nan(Double d) {
+    return d == null ? Double.NaN : d;
   }
 
   private static double nz(Double d) {

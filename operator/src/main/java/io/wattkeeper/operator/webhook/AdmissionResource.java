@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 public class AdmissionResource {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  static final String V1 = "admission.k8s.io/v1";
 
   private final WebhookCache cache;
   private final WebhookConfig config;
@@ -36,14 +37,11 @@ public class AdmissionResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public Response validate(JsonNode review) {
-    JsonNode request = review == null ? null : review.get("request");
-    if (request == null || !request.hasNonNull("uid")) {
-      return Response.status(400)
-          .entity(
-              JSON.createObjectNode()
-                  .put("message", "expected an AdmissionReview with request.uid"))
-          .build();
+    String problem = problem(review);
+    if (problem != null) {
+      return Response.status(400).entity(JSON.createObjectNode().put("message", problem)).build();
     }
+    JsonNode request = review.get("request");
     AdmissionDecision d;
     if (!config.enabled()) {
       d = AdmissionDecision.allow();
@@ -58,9 +56,36 @@ public class AdmissionResource {
     return Response.ok(review(request.get("uid").asText(), d)).build();
   }
 
+  /**
+   * Why a body is no AdmissionReview this webhook answers, or null. Only {@code
+   * admission.k8s.io/v1}: the configuration asks for v1 only, and answering another version as v1
+   * would hand the API server a response it cannot read.
+   */
+  static String problem(JsonNode review) {
+    if (review == null || !review.isObject()) {
+      return "expected a JSON AdmissionReview";
+    }
+    String apiVersion = review.path("apiVersion").asText("");
+    String kind = review.path("kind").asText("");
+    if (!kind.equals("AdmissionReview") || !apiVersion.equals(V1)) {
+      return "expected kind AdmissionReview, apiVersion "
+          + V1
+          + "; got kind '"
+          + kind
+          + "', apiVersion '"
+          + apiVersion
+          + "'";
+    }
+    JsonNode request = review.get("request");
+    if (request == null || !request.isObject() || !request.hasNonNull("uid")) {
+      return "expected an AdmissionReview with request.uid";
+    }
+    return null;
+  }
+
   static ObjectNode review(String uid, AdmissionDecision d) {
     ObjectNode out = JSON.createObjectNode();
-    out.put("apiVersion", "admission.k8s.io/v1");
+    out.put("apiVersion", V1);
     out.put("kind", "AdmissionReview");
     ObjectNode resp = out.putObject("response");
     resp.put("uid", uid);

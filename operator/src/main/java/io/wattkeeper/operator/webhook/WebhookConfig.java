@@ -12,6 +12,13 @@ public interface WebhookConfig {
   @WithDefault("true")
   boolean enabled();
 
+  /**
+   * Serve the webhook only on the TLS listener, and nothing else there. false only for a local run
+   * whose API server calls the webhook over plain HTTP (the sandbox, bound to 127.0.0.1).
+   */
+  @WithDefault("true")
+  boolean tlsOnly();
+
   /** The operator's namespace: always exempt, and its service accounts are never denied. */
   @WithDefault("${POD_NAMESPACE:wattkeeper}")
   String operatorNamespace();

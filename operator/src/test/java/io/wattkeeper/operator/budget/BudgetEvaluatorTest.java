@@ -53,7 +53,7 @@ class BudgetEvaluatorTest {
             100,
             first,
             NOW.minusSeconds(10),
-            false);
+            null);
     acc.charge(d, Charge.of(d, 1.0, DE.gramsPerKWh(), v.policy().pricePerKWh()), DE);
     return acc;
   }

@@ -54,7 +54,7 @@ class ConcurrentStatusTest {
     if (Duration.between(clock.instant(), nextMonth).compareTo(Duration.ofHours(1)) < 0) {
       clock.set(nextMonth.plusSeconds(60));
     }
-    Scenario s = new Scenario(client, clock, NS);
+    Scenario s = new Scenario(client, clock, NS).onNode(NODE);
     // Every version of the budget the API server stores, in order: a field one writer removed,
     // even if the other wrote it back at once, shows up here.
     List<EnergyBudgetStatus> versions = new CopyOnWriteArrayList<>();
@@ -108,6 +108,9 @@ class ConcurrentStatusTest {
     await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> s.deployment("vllm").getSpec().getReplicas() == 0);
+    // ...and has recorded it, before the rounds below (else the first version with vllm asleep may
+    // already carry the first round's usage, and one distinct value is missing below).
+    s.awaitStatus("b", st -> sleeping(st) == 1);
 
     // Rounds of reports a minute apart (so the ledger writes each one): 300 Wh a round.
     double saved = 0;

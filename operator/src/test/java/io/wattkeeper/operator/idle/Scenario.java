@@ -42,11 +42,14 @@ public final class Scenario {
   public final MutableClock clock;
   public final String ns;
   private long sequence;
+  // The node new pods are bound to (the mock runs no scheduler); reports check spec.nodeName.
+  private String node;
 
   public Scenario(KubernetesClient client, MutableClock clock, String ns) {
     this.client = client;
     this.clock = clock;
     this.ns = ns;
+    this.node = "node-" + ns;
     if (client.namespaces().withName(ns).get() == null) {
       client
           .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
@@ -145,7 +148,13 @@ public final class Scenario {
     return client.resources(type).inNamespace(ns).withName(name).get();
   }
 
-  /** Creates {@code n} Ready pods of the workload; returns them. */
+  /** Pods created from now on run on {@code node}. */
+  public Scenario onNode(String node) {
+    this.node = node;
+    return this;
+  }
+
+  /** Creates {@code n} Ready pods of the workload, bound to the scenario's node; returns them. */
   public List<Pod> pods(String app, int n, boolean ready) {
     List<Pod> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -157,6 +166,7 @@ public final class Scenario {
               .withLabels(Map.of("app", app))
               .endMetadata()
               .withNewSpec()
+              .withNodeName(node)
               .addNewContainer()
               .withName("m")
               .withImage("vllm")
@@ -219,9 +229,21 @@ public final class Scenario {
     }
   }
 
-  /** Plays the node agent: writes the node's report stamped with the clock's now. */
+  /**
+   * Plays the node agent: writes the node's report stamped with the clock's now. The Node is
+   * created when missing (the ledger believes only reports named after a Node); the pods must run
+   * there.
+   */
   public NodeEnergyReport report(
       String node, List<Sample> samples, List<NodeEnergyReportStatus.Gpu> gpus) {
+    node(node);
+    for (Sample s : samples) {
+      String on = s.pod().getSpec() == null ? null : s.pod().getSpec().getNodeName();
+      if (!node.equals(on)) {
+        throw new IllegalArgumentException(
+            s.pod().getMetadata().getName() + " runs on " + on + ", not " + node + ": onNode()");
+      }
+    }
     List<PodEnergy> pods = new ArrayList<>();
     for (Sample s : samples) {
       pods.add(

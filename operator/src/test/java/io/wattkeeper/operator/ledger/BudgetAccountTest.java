@@ -20,7 +20,7 @@ class BudgetAccountTest {
 
   static void charge(BudgetAccount a, Instant end, double wh) {
     PodDelta d =
-        new PodDelta("u", "ns", "p", "n", wh * 3600, 0, 0, 0, 0, end.minusSeconds(60), end, false);
+        new PodDelta("u", "ns", "p", "n", wh * 3600, 0, 0, 0, 0, end.minusSeconds(60), end, null);
     a.charge(d, Charge.of(d, 1.0, 100, null), CarbonIntensityTable.WORLD_AVERAGE);
   }
 

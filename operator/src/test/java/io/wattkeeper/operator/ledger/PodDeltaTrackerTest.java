@@ -138,9 +138,29 @@ class PodDeltaTrackerTest {
                     pod("c", 70, 0, 0)))
             .deltas();
     assertThat(d.get(0).joules()).isEqualTo(80);
-    assertThat(d.get(0).podOnly()).isTrue();
-    assertThat(d.get(1).joules()).isZero(); // other epoch: unknown share, not guessed
+    assertThat(d.get(0).catchUp()).isTrue();
+    // Another epoch: the agent restarted after the checkpoint and its counters started again from
+    // zero, so all of them are new (what lies between the checkpoint and that restart is unknown).
+    assertThat(d.get(1).joules()).isEqualTo(500);
+    assertThat(d.get(1).catchUp()).isTrue();
     assertThat(d.get(2).joules()).isZero(); // no checkpoint: base
+  }
+
+  @Test
+  void aPodThatProvablyStartedAfterTheLastWriteCountsFromZeroAtFirstSight() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    List<PodDelta> d =
+        t.apply(
+                report("n1", "e1", 50, T0, pod("old", 900, 0, 0), pod("new", 70, 0, 0)),
+                p -> p.uid().equals("new"))
+            .deltas();
+    assertThat(d.get(0).joules()).isZero(); // started before: this report is its base
+    assertThat(d.get(1).joules()).isEqualTo(70); // started after: all of it is new
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 51, T0.plusSeconds(15), pod("new", 100, 0, 0)))
+                    .deltas()))
+        .isEqualTo(30);
   }
 
   @Test
@@ -211,9 +231,9 @@ class PodDeltaTrackerTest {
     List<PodDelta> d =
         t.apply(report("late", "e1", 9, T0, pod("a", 560, 0, 0), pod("b", 40, 0, 0))).deltas();
     assertThat(d.get(0).joules()).isEqualTo(60); // continues from its checkpoint: never twice
-    assertThat(d.get(0).podOnly()).isTrue();
+    assertThat(d.get(0).catchUp()).isTrue();
     assertThat(d.get(1).joules()).isEqualTo(40); // new node, new pod: all of it is new
-    assertThat(d.get(1).podOnly()).isFalse();
+    assertThat(d.get(1).catchUp()).isFalse();
   }
 
   @Test
@@ -327,6 +347,6 @@ class PodDeltaTrackerTest {
     PodDelta d =
         t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 180, 0, 0))).deltas().get(0);
     assertThat(d.joules()).isEqualTo(80);
-    assertThat(d.podOnly()).isTrue();
+    assertThat(d.catchUp()).isTrue();
   }
 }

@@ -112,8 +112,20 @@ public final class Fixtures {
         .setEstimated(false);
   }
 
-  /** Writes the node's report (creating it first), as the agent does: a PUT of the status. */
+  /**
+   * Writes the node's report (creating it first), as the agent does: a PUT of the status. The Node
+   * is created when missing: the ledger believes only reports named after a Node.
+   */
   public void report(
+      String node, String epoch, long seq, Instant ts, NodeEnergyReportStatus.PodEnergy... pods) {
+    if (client.nodes().withName(node).get() == null) {
+      node(node, Map.of(), Map.of());
+    }
+    writeReportOnly(node, epoch, seq, ts, pods);
+  }
+
+  /** Writes the node's report as {@link #report} does, without creating its Node. */
+  public void writeReportOnly(
       String node, String epoch, long seq, Instant ts, NodeEnergyReportStatus.PodEnergy... pods) {
     NodeEnergyReport r = client.resources(NodeEnergyReport.class).withName(node).get();
     if (r == null) {

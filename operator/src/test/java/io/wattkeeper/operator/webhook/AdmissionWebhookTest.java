@@ -6,15 +6,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
 import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.operator.enforce.EnforcementScenarioTest;
 import io.wattkeeper.operator.idle.Scenario;
 import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -33,6 +36,11 @@ public class AdmissionWebhookTest {
 
   static final String PATH = "/admission/validate";
 
+  @TestHTTPResource(value = PATH, tls = true)
+  URL tlsUrl;
+
+  static int tlsPort;
+
   @Inject KubernetesClient client;
   @Inject MutableClock clock;
 
@@ -45,6 +53,7 @@ public class AdmissionWebhookTest {
    */
   @BeforeEach
   void budgets() {
+    tlsPort = tlsUrl.getPort();
     if (resets != null) {
       return;
     }
@@ -84,9 +93,9 @@ public class AdmissionWebhookTest {
       }
     }
     new Scenario(client, clock, "wh-free");
-    // The webhook's own cache catches up with the status just written.
+    // The webhook's own cache catches up with the status just written (slow on a loaded 2-core CI).
     await()
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Duration.ofSeconds(60))
         .until(() -> !post(podCreate("wh-enforce", Map.of())).getBoolean("response.allowed"));
   }
 
@@ -146,16 +155,51 @@ public class AdmissionWebhookTest {
 
   @Test
   void malformedReviewsAreRejectedWithBadRequest() {
+    assertThat(status("{\"kind\":\"AdmissionReview\"}")).isEqualTo(400);
+    assertThat(status("[]")).isEqualTo(400);
+    assertThat(status("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}"))
+        .isEqualTo(400);
+  }
+
+  @Test
+  void onlyAdmissionReviewV1IsAnswered() {
+    String v1 = podCreate("wh-free", Map.of());
+    String v1beta1 = v1.replace("admission.k8s.io/v1", "admission.k8s.io/v1beta1");
+    String garbageKind = v1.replace("\"kind\":\"AdmissionReview\"", "\"kind\":\"TokenReview\"");
+    assertThat(status(v1beta1)).isEqualTo(400);
+    assertThat(status(garbageKind)).isEqualTo(400);
+    String body = tls().contentType("application/json").body(v1beta1).post(PATH).asString();
+    assertThat(body).contains("apiVersion 'admission.k8s.io/v1beta1'");
+    assertThat(post(v1).getString("apiVersion")).isEqualTo("admission.k8s.io/v1");
+  }
+
+  @Test
+  void theWebhookIsServedOverTlsOnlyAndItsPortServesNothingElse() {
+    // The plain port never answers the webhook...
     given()
         .contentType("application/json")
-        .body("{\"kind\":\"AdmissionReview\"}")
+        .body(podCreate("wh-free", Map.of()))
         .post(PATH)
         .then()
-        .statusCode(400);
+        .statusCode(404);
+    // ...and the TLS port answers nothing but the webhook: no metrics, export or health there.
+    tls().get("/q/metrics").then().statusCode(404);
+    tls().get("/q/health/live").then().statusCode(404);
+    tls().get("/api/v1/namespaces/wh-enforce/energybudgets/team/usage.csv").then().statusCode(404);
+    given().get("/q/health/live").then().statusCode(200);
+  }
+
+  /** RestAssured against the TLS listener (the test certificate is self-signed). */
+  static RequestSpecification tls() {
+    return given().relaxedHTTPSValidation().baseUri("https://localhost").port(tlsPort);
+  }
+
+  static int status(String body) {
+    return tls().contentType("application/json").body(body).post(PATH).statusCode();
   }
 
   static JsonPath post(String body) {
-    return given()
+    return tls()
         .contentType("application/json")
         .body(body)
         .post(PATH)

@@ -48,7 +48,7 @@ class WebhookBenchmark {
   @Inject KubernetesClient client;
   @Inject MutableClock clock;
 
-  @TestHTTPResource("/admission/validate")
+  @TestHTTPResource(value = "/admission/validate", tls = true)
   URL url;
 
   @Test
@@ -76,7 +76,11 @@ class WebhookBenchmark {
     String denied = AdmissionWebhookTest.podCreate("bench-0", Map.of("app", "x"));
     String allowed = AdmissionWebhookTest.podCreate("bench-7", Map.of("app", "x"));
     String scale = AdmissionWebhookTest.scale("bench-0", "llm", 1, 3);
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .sslContext(testCertificateTrust())
+            .build();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> send(http, denied).contains("\"allowed\":false"));
@@ -129,5 +133,26 @@ class WebhookBenchmark {
 
   private static double ms(long[] sorted, double q) {
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+  }
+
+  /**
+   * Trusts the test listener's certificate (src/test/resources/tls), as the API server's caBundle
+   * does.
+   */
+  static javax.net.ssl.SSLContext testCertificateTrust() throws Exception {
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    try (var in = WebhookBenchmark.class.getResourceAsStream("/tls/test-webhook.crt")) {
+      ks.setCertificateEntry(
+          "webhook",
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    javax.net.ssl.TrustManagerFactory tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
   }
 }

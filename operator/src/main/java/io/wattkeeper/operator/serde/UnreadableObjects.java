@@ -1,7 +1,7 @@
 package io.wattkeeper.operator.serde;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.wattkeeper.api.validation.Echo;
@@ -37,6 +37,7 @@ public class UnreadableObjects {
   @Singleton
   public static class Sink {
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     // Object versions already logged (a relist reads them again): bounded, oldest dropped.
     private final Set<String> logged =
         Collections.newSetFromMap(
@@ -50,6 +51,10 @@ public class UnreadableObjects {
 
     void unreadable(String kind, ObjectMeta meta, String message) {
       counter(kind).incrementAndGet();
+      Counter published = counters.get(kind);
+      if (published != null) {
+        published.increment();
+      }
       String name =
           meta == null
               ? "?"
@@ -57,6 +62,16 @@ public class UnreadableObjects {
       String version = meta == null ? null : meta.getResourceVersion();
       if (logged.add(kind + "/" + name + "@" + version)) {
         LOG.warnf("%s %s could not be read in full: %s", kind, Echo.value(name), message);
+      }
+    }
+
+    /**
+     * From now on also counts into {@code counter}, which first receives what was counted before
+     * (objects read while the application started, before the meter registry existed).
+     */
+    synchronized void publish(String kind, Counter counter) {
+      if (counters.putIfAbsent(kind, counter) == null) {
+        counter.increment(counter(kind).get());
       }
     }
 
@@ -70,11 +85,16 @@ public class UnreadableObjects {
   }
 
   public UnreadableObjects(MeterRegistry registry, Sink sink) {
+    // A plain counter, not a function counter over the sink's AtomicLong: a function counter
+    // already registered under the same id (an earlier application in this JVM, on the global
+    // composite registry) would keep reading the earlier application's value.
     for (String kind : KINDS) {
-      FunctionCounter.builder("wattkeeper.unreadable.objects", sink.counter(kind), AtomicLong::get)
-          .description("Objects whose spec or status could not be read in full, by kind")
-          .tag("kind", kind)
-          .register(registry);
+      sink.publish(
+          kind,
+          Counter.builder("wattkeeper.unreadable.objects")
+              .description("Objects whose spec or status could not be read in full, by kind")
+              .tag("kind", kind)
+              .register(registry));
     }
   }
 }

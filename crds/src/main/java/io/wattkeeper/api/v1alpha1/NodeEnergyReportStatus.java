@@ -18,6 +18,13 @@ public class NodeEnergyReportStatus {
   @JsonPropertyDescription("Seconds between reports.")
   private Integer intervalSeconds;
 
+  @JsonPropertyDescription(
+      "Set when the agent writes under a byte budget: a pod may be left out of reports for at most"
+          + " this many seconds (its cumulative counters carry its energy to its next entry), and"
+          + " a pod whose power changed by more than a quarter is included in the next write."
+          + " Absent: every report lists every pod.")
+  private Integer omitSeconds;
+
   @JsonPropertyDescription("Where each component's energy comes from.")
   private Sources sources;
 
@@ -62,6 +69,15 @@ public class NodeEnergyReportStatus {
 
   public Integer getIntervalSeconds() {
     return intervalSeconds;
+  }
+
+  public Integer getOmitSeconds() {
+    return omitSeconds;
+  }
+
+  public NodeEnergyReportStatus setOmitSeconds(Integer omitSeconds) {
+    this.omitSeconds = omitSeconds;
+    return this;
   }
 
   public NodeEnergyReportStatus setIntervalSeconds(Integer intervalSeconds) {
@@ -595,6 +611,21 @@ public class NodeEnergyReportStatus {
 
     @JsonPropertyDescription("True when the pod has ended; its counters are final.")
     private Boolean ended;
+
+    @JsonPropertyDescription(
+        "Seconds up to the report's timestamp that the rates cover (the pod's last entry is that"
+            + " old: watts are the mean, cores, GPU utilisation and receive rate the highest seen);"
+            + " absent: intervalSeconds.")
+    private Integer windowSeconds;
+
+    public Integer getWindowSeconds() {
+      return windowSeconds;
+    }
+
+    public PodEnergy setWindowSeconds(Integer windowSeconds) {
+      this.windowSeconds = windowSeconds;
+      return this;
+    }
 
     @JsonPropertyDescription(
         "Requests its inference server finished, cumulative and never decreasing (server restarts"

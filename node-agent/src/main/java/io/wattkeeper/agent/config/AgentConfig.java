@@ -22,6 +22,18 @@ public interface AgentConfig {
   @WithDefault("30s")
   Duration reportInterval();
 
+  /**
+   * Average bytes per second this node's report may write, the whole stored object counted (0: no
+   * budget, every pod in every report). 40 keeps 5,000 nodes of 30 pods at the write volume of
+   * their node Leases (docs/architecture.md, "Report channel").
+   */
+  @WithDefault("0")
+  double reportBytesPerSecond();
+
+  /** With a byte budget, the longest a pod is left out of the reports. */
+  @WithDefault("10m")
+  Duration reportMaxOmission();
+
   /** Directory for the counter state file (a hostPath in the chart). */
   @WithDefault("/var/lib/wattkeeper")
   String stateDir();

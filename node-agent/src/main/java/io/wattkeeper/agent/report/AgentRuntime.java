@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -73,6 +74,7 @@ public class AgentRuntime {
   private GpuCapApplier caps;
   private UnitScraper unitScraper;
   private StatusBuilder.AgentFacts facts;
+  private ReportBudget budget;
   private volatile Instant lastSampleAt;
   private volatile Instant lastReportAt;
   private volatile String lastError;
@@ -163,6 +165,17 @@ public class AgentRuntime {
             warnings,
             config.reportInterval(),
             config.podProcessMarker().map(marker -> new MarkedPods(host.proc(), marker)));
+    if (config.reportBytesPerSecond() > 0) {
+      budget =
+          new ReportBudget(
+              config.reportBytesPerSecond(),
+              config.reportMaxOmission(),
+              config.reportInterval().multipliedBy(2),
+              config.reportInterval());
+      LOG.infof(
+          "report byte budget %.0f B/s: pods may be left out of a report for up to %s",
+          config.reportBytesPerSecond(), config.reportMaxOmission());
+    }
     facts =
         new StatusBuilder.AgentFacts(
             VERSION,
@@ -315,17 +328,30 @@ public class AgentRuntime {
                   clock.instant(),
                   unitsRead);
         }
-        writer.writeStatus(current, () -> status);
-        warnings.current(true);
-        Set<String> ended = new HashSet<>();
-        if (status.getPods() != null) {
-          status.getPods().stream()
-              .filter(p -> Boolean.TRUE.equals(p.getEnded()))
-              .forEach(p -> ended.add(p.getUid()));
+        ReportBudget.Selection selection = null;
+        if (budget != null) {
+          selection = budget.select(status, clock.instant()).orElse(null);
         }
-        synchronized (sampler) {
-          sampler.ledger().reported(ended);
-          lastReportAt = clock.instant();
+        // Within the byte budget nothing may be due: the counters carry on to the next write.
+        if (budget == null || selection != null) {
+          writer.writeStatus(current, () -> status);
+          if (selection != null) {
+            budget.written(selection, clock.instant());
+          }
+          warnings.current(true);
+          Set<String> ended = new HashSet<>();
+          for (var p :
+              status.getPods() == null
+                  ? List.<NodeEnergyReportStatus.PodEnergy>of()
+                  : status.getPods()) {
+            if (Boolean.TRUE.equals(p.getEnded())) {
+              ended.add(p.getUid());
+            }
+          }
+          synchronized (sampler) {
+            sampler.ledger().reported(ended);
+            lastReportAt = clock.instant();
+          }
         }
       }
     } catch (RuntimeException e) {

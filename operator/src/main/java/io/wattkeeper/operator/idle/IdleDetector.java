@@ -53,7 +53,12 @@ public final class IdleDetector {
       }
       PodSample latest = samples.get(samples.size() - 1);
       Duration age = Duration.between(latest.at(), now);
-      if (age.compareTo(maxGap(latest)) > 0) {
+      // Under a byte budget the agent leaves a pod out while its power holds: no news is unchanged.
+      Duration stale =
+          latest.omit() != null && latest.omit().compareTo(maxGap(latest)) > 0
+              ? latest.omit()
+              : maxGap(latest);
+      if (age.compareTo(stale) > 0) {
         return IdleVerdict.of(
             State.UNKNOWN,
             "last report for pod " + pod.name() + " is " + age.toSeconds() + "s old");

@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param gpuUtilizationPercent GPU utilisation, or {@code null}
  * @param networkReceiveBytesPerSecond receive rate, or {@code null}
  * @param watts CPU + memory + GPU power of the pod, or {@code null}
+ * @param omit how long the agent may leave the pod out of its reports while its activity stays as
+ *     it was (a byte budget), or {@code null}: the sample is stale after a few intervals
  */
 public record PodSample(
     Instant at,
@@ -20,7 +22,18 @@ public record PodSample(
     Double cpuCores,
     Double gpuUtilizationPercent,
     Double networkReceiveBytesPerSecond,
-    Double watts) {
+    Double watts,
+    Duration omit) {
+
+  public PodSample(
+      Instant at,
+      Duration interval,
+      Double cpuCores,
+      Double gpuUtilizationPercent,
+      Double networkReceiveBytesPerSecond,
+      Double watts) {
+    this(at, interval, cpuCores, gpuUtilizationPercent, networkReceiveBytesPerSecond, watts, null);
+  }
 
   /** True when every signal is known and below its threshold. */
   public boolean quiet(IdleThresholds t) {

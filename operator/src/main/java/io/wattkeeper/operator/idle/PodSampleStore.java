@@ -64,6 +64,10 @@ public class PodSampleStore {
         st.getIntervalSeconds() != null && st.getIntervalSeconds() > 0
             ? Duration.ofSeconds(st.getIntervalSeconds())
             : config.reportInterval();
+    Duration omit =
+        st.getOmitSeconds() != null && st.getOmitSeconds() > 0
+            ? Duration.ofSeconds(Math.min(st.getOmitSeconds(), MAX_OMIT_SECONDS))
+            : null;
     for (PodEnergy p : st.getPods()) {
       if (p == null
           || p.getUid() == null
@@ -71,11 +75,30 @@ public class PodSampleStore {
           || !wanted.test(p.getNamespace())) {
         continue;
       }
-      byPodUid.computeIfAbsent(p.getUid(), k -> new SampleHistory()).add(sample(p, at, interval));
+      byPodUid
+          .computeIfAbsent(p.getUid(), k -> new SampleHistory())
+          .add(sample(p, at, window(p, interval), omit));
     }
   }
 
+  /**
+   * The longest omission believed: beyond it a pod's last sample is stale whatever the agent says.
+   */
+  static final int MAX_OMIT_SECONDS = 3600;
+
+  /**
+   * The time an entry's rates cover: its own window (it was left out of reports), or the report's.
+   */
+  private static Duration window(PodEnergy p, Duration interval) {
+    Integer w = p.getWindowSeconds();
+    return w != null && w > 0 && w <= MAX_OMIT_SECONDS ? Duration.ofSeconds(w) : interval;
+  }
+
   static PodSample sample(PodEnergy p, Instant at, Duration interval) {
+    return sample(p, at, interval, null);
+  }
+
+  static PodSample sample(PodEnergy p, Instant at, Duration interval, Duration omit) {
     Double gpu = p.getGpuUtilizationPercent();
     // A pod without GPUs uses none; a pod holding a GPU, or drawing GPU power from a shared one,
     // with no utilisation figure is unknown (the agent leaves the field unset when NVML gave none).
@@ -89,7 +112,7 @@ public class PodSampleStore {
       watts = nz(p.getCpuWatts()) + nz(p.getGpuWatts()) + nz(p.getMemoryWatts());
     }
     return new PodSample(
-        at, interval, p.getCpuCores(), gpu, p.getNetworkReceiveBytesPerSecond(), watts);
+        at, interval, p.getCpuCores(), gpu, p.getNetworkReceiveBytesPerSecond(), watts, omit);
   }
 
   private static double nz(Double d) {

@@ -95,7 +95,11 @@ public final class Ledger {
    * now}, never by what a report claims its time is.
    */
   public PodDeltaTracker.Result ingest(ReportSample r, Cluster cluster, Instant now) {
-    PodDeltaTracker.Result res = tracker.apply(r, p -> startedAfterHorizon(p, cluster));
+    PodDeltaTracker.Result res =
+        tracker.apply(
+            r,
+            p -> startedAfterHorizon(p, cluster),
+            p -> cluster.podStart(p.namespace(), p.name(), p.uid()));
     stats.reports++;
     if (res.duplicate()) {
       stats.duplicates++;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -22,14 +23,18 @@ import java.util.function.Predicate;
  *   <li>A pod new on a known node: its counters are all new energy (since it started there).
  *   <li>A counter going backwards within an epoch is an agent bug: nothing is charged and the new
  *       value becomes the base, so nothing is ever counted twice.
- *   <li>A pod absent from its node's report has ended or moved: its state is dropped.
+ *   <li>A pod absent from its node's report is "no news": an agent under a byte budget leaves pods
+ *       out of a report, and their next entry carries everything since (cumulative counters). Its
+ *       state is kept until its entry says {@code ended} and for {@link #SILENCE} after its last
+ *       entry (the agent includes every pod at least every 10 minutes), then dropped.
  *   <li>A pod present with unusable counters (NaN) is charged nothing and keeps its base.
  *   <li>A node whose report was deleted and recreated with the same epoch continues from its last
  *       counters (kept for {@link #DROPPED_NODE_RETENTION}); with another epoch it is a new epoch.
  *   <li>First report of a node after an operator start: pods with a {@link Checkpoint} on the same
  *       node continue from it (from zero when the epoch changed since: the agent restarted); pods
  *       that provably started after the ledger's last known write count from zero; others take this
- *       report as their base.
+ *       report as their base. When the reports are partial (the agent may leave pods out), the same
+ *       holds for a pod first seen in a later report of the same epoch.
  * </ul>
  *
  * Not thread-safe; the ledger serialises access.
@@ -40,13 +45,41 @@ public final class PodDeltaTracker {
     final String epoch;
     final Long sequence;
     final Instant timestamp;
-    final Map<String, double[]> pods;
+    final Map<String, Base> pods;
+    // Report time of the first report after an operator start that knew nothing of the node (null:
+    // none, or long enough ago): a pod first seen later in the epoch that started before it may
+    // hold energy charged before that start.
+    final Instant cold;
 
-    NodeState(String epoch, Long sequence, Instant timestamp, Map<String, double[]> pods) {
+    NodeState(
+        String epoch, Long sequence, Instant timestamp, Map<String, Base> pods, Instant cold) {
       this.epoch = epoch;
       this.sequence = sequence;
       this.timestamp = timestamp;
       this.pods = pods;
+      this.cold = cold;
+    }
+  }
+
+  /** A pod's last counters on its node, when its entry was last seen, whether it said ended. */
+  private static final class Base {
+    final double cpu;
+    final double memory;
+    final double gpu;
+    final Instant seen;
+    final boolean ended;
+
+    Base(double cpu, double memory, double gpu, Instant seen, boolean ended) {
+      this.cpu = cpu;
+      this.memory = memory;
+      this.gpu = gpu;
+      this.seen = seen;
+      this.ended = ended;
+    }
+
+    /** Counters not known yet: present, but unusable in the node's first report. */
+    boolean unknown() {
+      return Double.isNaN(cpu);
     }
   }
 
@@ -60,6 +93,13 @@ public final class PodDeltaTracker {
    * again. Only bounds memory; a node back after this is treated as new.
    */
   static final Duration DROPPED_NODE_RETENTION = Duration.ofHours(24);
+
+  /**
+   * How long a pod's state is kept after its last entry in its node's report (report time): three
+   * times the longest the agent leaves a pod out (10 minutes), so a pod included again is never
+   * charged its whole cumulative counter a second time; a pod silent longer has ended.
+   */
+  static final Duration SILENCE = Duration.ofMinutes(30);
 
   private final Map<String, NodeState> nodes = new HashMap<>();
   private final Map<String, NodeState> dropped = new HashMap<>();
@@ -81,14 +121,21 @@ public final class PodDeltaTracker {
   }
 
   public Result apply(ReportSample r) {
-    return apply(r, p -> false);
+    return apply(r, p -> false, p -> null);
+  }
+
+  public Result apply(ReportSample r, Predicate<PodCounters> fresh) {
+    return apply(r, fresh, p -> null);
   }
 
   /**
    * @param fresh pods without a checkpoint that provably started after the ledger's last known
    *     write: in the first report after an operator start they count from zero, not as a base
+   * @param startOf when the pod started (null: unknown): a pod left out of a partial first report
+   *     after an operator start and seen later counts from zero when it started after that report
    */
-  public Result apply(ReportSample r, Predicate<PodCounters> fresh) {
+  public Result apply(
+      ReportSample r, Predicate<PodCounters> fresh, Function<PodCounters, Instant> startOf) {
     if (latest == null || r.timestamp().isAfter(latest)) {
       latest = r.timestamp();
     }
@@ -105,32 +152,37 @@ public final class PodDeltaTracker {
       return new Result(true, false, List.of(), 0);
     }
     boolean newEpoch = known && !sameEpoch;
+    Instant cold = sameEpoch ? prev.cold : !known && !warm && r.partial() ? r.timestamp() : null;
+    if (cold != null && cold.isBefore(r.timestamp().minus(SILENCE))) {
+      cold = null; // every pod present then has been included since: a pod first seen now is new
+    }
     Instant start =
         sameEpoch ? prev.timestamp : r.timestamp().minusSeconds(Math.max(1, r.intervalSeconds()));
-    Map<String, double[]> next = new HashMap<>(Math.max(16, r.pods().size() * 2));
+    Map<String, Base> next =
+        new HashMap<>(Math.max(16, (sameEpoch ? prev.pods.size() : r.pods().size()) * 2));
+    if (sameEpoch) {
+      next.putAll(prev.pods); // pods left out of this report keep their state: no news, not ended
+    }
     List<PodDelta> out = new ArrayList<>(r.pods().size());
     long anomalies = 0;
     for (PodCounters p : r.pods()) {
       double[] cur = {p.cpuJoules(), p.memoryJoules(), p.gpuJoules()};
-      next.put(p.uid(), cur);
-      double[] base = null;
+      Base had = next.put(p.uid(), new Base(cur[0], cur[1], cur[2], r.timestamp(), p.ended()));
+      double[] base;
       Checkpoint from = null;
-      if (sameEpoch) {
-        base = prev.pods.get(p.uid());
-        if (base == null) {
-          base = ZERO; // new pod on a known node: everything since it started is new
-        } else if (base == UNKNOWN) {
-          // Unusable in the node's first report: as if this were that first report.
-          from = seedFor(p.uid(), r.node());
-          base = from != null ? baseFrom(from, r) : fresh.test(p) ? ZERO : cur;
-        }
-      } else if (newEpoch) {
-        base = ZERO; // the agent restarted: counters start again from zero
+      if (sameEpoch && had != null && !had.unknown()) {
+        base = new double[] {had.cpu, had.memory, had.gpu};
+      } else if (newEpoch || (sameEpoch && had == null && cold == null)) {
+        // The agent restarted (counters start again from zero), or a new pod on a node known
+        // since before it started: everything it reports is new.
+        base = ZERO;
       } else {
+        // First sight of the pod since an operator start: its first report after the start, an
+        // entry unusable there, or a pod left out of it.
         from = seedFor(p.uid(), r.node());
         if (from != null) {
           base = baseFrom(from, r);
-        } else if (warm || fresh.test(p)) {
+        } else if ((warm && !sameEpoch) || fresh.test(p) || startedAfter(startOf.apply(p), cold)) {
           // A node that joined after the start, or a pod that started after the ledger's last
           // known write: everything it reports is new.
           base = ZERO;
@@ -153,6 +205,8 @@ public final class PodDeltaTracker {
                   + (r.memoryMeasured() ? dm : 0)
                   + (r.gpuMeasured() ? dg : 0)
               : dc + dm + dg;
+      // A pod left out of earlier reports: its delta covers the time since it was last seen.
+      Instant podStart = sameEpoch && had != null && had.seen.isBefore(start) ? had.seen : start;
       out.add(
           new PodDelta(
               p.uid(),
@@ -164,7 +218,7 @@ public final class PodDeltaTracker {
               dg,
               measured,
               p.watts(),
-              start,
+              podStart,
               r.timestamp(),
               from));
     }
@@ -172,25 +226,27 @@ public final class PodDeltaTracker {
       // Present but unusable this time (e.g. NaN counters): nothing is charged, and the pod keeps
       // its base so that its next usable counters are not charged again from zero.
       if (next.containsKey(uid)) {
-        continue;
+        continue; // known (kept above) or usable in this very report
       }
-      double[] base = null;
-      if (sameEpoch) {
-        base = prev.pods.get(uid);
-      } else if (!newEpoch) {
-        Checkpoint c = seeds.get(uid);
-        boolean seeded = c != null && c.node().equals(r.node());
-        base = !warm || seeded ? UNKNOWN : null; // a new node's pods count from zero anyway
+      Checkpoint c = seeds.get(uid);
+      boolean seeded = c != null && c.node().equals(r.node());
+      if ((sameEpoch && cold != null) || (!sameEpoch && !newEpoch && (!warm || seeded))) {
+        next.put(uid, new Base(Double.NaN, Double.NaN, Double.NaN, r.timestamp(), false));
       }
-      if (base != null) {
-        next.put(uid, base);
-      }
+      // Otherwise a new node's or a new epoch's pods count from zero anyway.
     }
-    nodes.put(r.node(), new NodeState(r.epoch(), r.sequence(), r.timestamp(), next));
+    // Silent too long (never the pods of this very report): ended without saying so.
+    Instant silentSince = r.timestamp().minus(SILENCE);
+    next.values().removeIf(b -> b.seen.isBefore(silentSince));
+    nodes.put(r.node(), new NodeState(r.epoch(), r.sequence(), r.timestamp(), next, cold));
     return new Result(false, newEpoch, out, anomalies);
   }
 
   private static final double[] ZERO = {0, 0, 0};
+
+  private static boolean startedAfter(Instant podStart, Instant cold) {
+    return podStart != null && cold != null && podStart.isAfter(cold);
+  }
 
   private Checkpoint seedFor(String uid, String node) {
     Checkpoint c = seeds.remove(uid);
@@ -207,9 +263,6 @@ public final class PodDeltaTracker {
         ? new double[] {c.cpuJoules(), c.memoryJoules(), c.gpuJoules()}
         : ZERO;
   }
-
-  /** Marks a pod present on the node whose base is not known yet (compared by identity). */
-  private static final double[] UNKNOWN = {Double.NaN, Double.NaN, Double.NaN};
 
   private static boolean newer(NodeState prev, ReportSample r) {
     if (prev.sequence != null && r.sequence() != null) {
@@ -243,8 +296,8 @@ public final class PodDeltaTracker {
   /** Counters last seen for the pod on that node, or null. */
   public double[] counters(String node, String uid) {
     NodeState n = nodes.get(node);
-    double[] c = n == null ? null : n.pods.get(uid);
-    return c == UNKNOWN ? null : c;
+    Base b = n == null ? null : n.pods.get(uid);
+    return b == null || b.unknown() ? null : new double[] {b.cpu, b.memory, b.gpu};
   }
 
   public String epoch(String node) {
@@ -267,9 +320,11 @@ public final class PodDeltaTracker {
     return nodes.keySet();
   }
 
+  /** Whether the pod's energy may still grow on that node: tracked there, and not ended. */
   public boolean tracks(String node, String uid) {
     NodeState n = nodes.get(node);
-    return n != null && n.pods.containsKey(uid);
+    Base b = n == null ? null : n.pods.get(uid);
+    return b != null && !b.ended;
   }
 
   public int trackedPods() {

@@ -195,7 +195,8 @@ public final class ReportChecks {
             src != null && "rapl".equalsIgnoreCase(src.getMemory()),
             src != null && "nvml".equalsIgnoreCase(src.getGpu()),
             List.copyOf(pods),
-            List.copyOf(unusable));
+            List.copyOf(unusable),
+            s.getOmitSeconds() != null && s.getOmitSeconds() > 0);
     return new Outcome(sample, out);
   }
 

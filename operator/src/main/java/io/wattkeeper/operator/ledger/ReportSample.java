@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
  * @param cpuMeasured RAPL rather than a model
  * @param gpuMeasured NVML energy counters rather than none/estimates
  * @param unusable uids of pod entries present but skipped (NaN or negative counters)
+ * @param partial the agent writes under a byte budget and may leave pods out ({@code omitSeconds}):
+ *     a pod first seen in a later report than the node's first may be an old one
  */
 public record ReportSample(
     String node,
@@ -29,7 +31,34 @@ public record ReportSample(
     boolean memoryMeasured,
     boolean gpuMeasured,
     List<PodCounters> pods,
-    List<String> unusable) {
+    List<String> unusable,
+    boolean partial) {
+
+  /** A report that lists every pod of its node. */
+  public ReportSample(
+      String node,
+      String epoch,
+      Long sequence,
+      Instant timestamp,
+      int intervalSeconds,
+      boolean cpuMeasured,
+      boolean memoryMeasured,
+      boolean gpuMeasured,
+      List<PodCounters> pods,
+      List<String> unusable) {
+    this(
+        node,
+        epoch,
+        sequence,
+        timestamp,
+        intervalSeconds,
+        cpuMeasured,
+        memoryMeasured,
+        gpuMeasured,
+        pods,
+        unusable,
+        false);
+  }
 
   /** A report whose every entry was usable. */
   public ReportSample(
@@ -120,7 +149,17 @@ public record ReportSample(
             : s.getIntervalSeconds();
     return Optional.of(
         new ReportSample(
-            node, epoch, seq, ts, interval, cpuMeasured, memMeasured, gpuMeasured, pods, unusable));
+            node,
+            epoch,
+            seq,
+            ts,
+            interval,
+            cpuMeasured,
+            memMeasured,
+            gpuMeasured,
+            pods,
+            unusable,
+            s.getOmitSeconds() != null && s.getOmitSeconds() > 0));
   }
 
   /** NaN marks an unusable counter; absent means the component is not metered (0). */

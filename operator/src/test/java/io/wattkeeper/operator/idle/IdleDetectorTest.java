@@ -180,4 +180,25 @@ class IdleDetectorTest {
     assertThat(v.state()).isEqualTo(State.IDLE);
     assertThat(v.idleWatts()).isNull();
   }
+
+  @Test
+  void aPodLeftOutUnderAByteBudgetStaysKnownForTheOmissionTheAgentStates() {
+    Duration omit = Duration.ofMinutes(10);
+    add("a", new PodSample(T0, I, 0.5, 0.0, 10.0, 50.0, omit)); // active
+    // Left out for four minutes, then an entry whose window covers those minutes, quiet.
+    Instant next = T0.plusSeconds(240);
+    add("a", new PodSample(next, Duration.ofSeconds(240), 0.01, 0.0, 10.0, 50.0, omit));
+    WorkloadView v = view(new WorkloadView.Pod("a", "a", true));
+    clock.set(T0.plusSeconds(299));
+    assertThat(eval(v).state()).isEqualTo(State.ACTIVE); // quiet since T0, not yet 5 min
+    clock.set(T0.plus(Duration.ofMinutes(9)));
+    assertThat(eval(v).state()).isEqualTo(State.IDLE); // no news for 5 min: unchanged
+    clock.set(next.plus(omit).plusSeconds(1));
+    assertThat(eval(v).state()).isEqualTo(State.UNKNOWN); // silent beyond what the agent allows
+    // Without a stated omission, the same gap is unknown.
+    samples.clear();
+    add("a", new PodSample(next, I, 0.01, 0.0, 10.0, 50.0));
+    clock.set(next.plusSeconds(300));
+    assertThat(eval(v).state()).isEqualTo(State.UNKNOWN);
+  }
 }

@@ -1,5 +1,7 @@
 package io.wattkeeper.operator.ledger;
 
+import static io.wattkeeper.operator.ledger.Samples.ended;
+import static io.wattkeeper.operator.ledger.Samples.partial;
 import static io.wattkeeper.operator.ledger.Samples.pod;
 import static io.wattkeeper.operator.ledger.Samples.report;
 import static io.wattkeeper.operator.ledger.Samples.withUnusable;
@@ -110,8 +112,8 @@ class PodDeltaTrackerTest {
     t.apply(report("n1", "e1", 1, T0, pod("a", 100, 0, 0)));
     t.apply(report("n2", "x", 1, T0, pod("b", 1, 0, 0)));
     t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 200, 0, 0)));
-    // a ended on n1 (absent), reappears on n2 with counters since it started there.
-    t.apply(report("n1", "e1", 3, T0.plusSeconds(30)));
+    // a ended on n1 (its last entry says so), reappears on n2 with counters since it started there.
+    t.apply(report("n1", "e1", 3, T0.plusSeconds(30), ended("a", 200)));
     List<PodDelta> d =
         t.apply(report("n2", "x", 2, T0.plusSeconds(30), pod("b", 2, 0, 0), pod("a", 25, 0, 0)))
             .deltas();
@@ -348,5 +350,116 @@ class PodDeltaTrackerTest {
         t.apply(report("n1", "e1", 2, T0.plusSeconds(15), pod("a", 180, 0, 0))).deltas().get(0);
     assertThat(d.joules()).isEqualTo(80);
     assertThat(d.catchUp()).isTrue();
+  }
+
+  @Test
+  void aPodLeftOutOfReportsIsNoNewsAndItsNextEntryCarriesEverythingSince() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 100, 0, 0), pod("b", 10, 0, 0)));
+    double charged = 0;
+    // An agent under a byte budget leaves a out of four reports.
+    for (int i = 2; i <= 5; i++) {
+      PodDeltaTracker.Result r =
+          t.apply(report("n1", "e1", i, T0.plusSeconds(15L * (i - 1)), pod("b", 10 * i, 0, 0)));
+      assertThat(r.deltas()).extracting(PodDelta::uid).containsExactly("b");
+      assertThat(t.tracks("n1", "a")).isTrue();
+    }
+    List<PodDelta> d =
+        t.apply(report("n1", "e1", 6, T0.plusSeconds(75), pod("a", 460, 0, 0), pod("b", 60, 0, 0)))
+            .deltas();
+    charged += d.get(0).joules();
+    assertThat(charged).isEqualTo(360); // once, not its whole counter again
+    assertThat(d.get(0).start()).isEqualTo(T0); // the delta covers the time since its last entry
+    assertThat(d.get(1).start()).isEqualTo(T0.plusSeconds(60));
+  }
+
+  @Test
+  void aPodSilentLongerThanTheSilenceIsDropped() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 100, 0, 0), pod("b", 1, 0, 0)));
+    t.apply(report("n1", "e1", 2, T0.plus(PodDeltaTracker.SILENCE), pod("b", 2, 0, 0)));
+    assertThat(t.tracks("n1", "a")).isTrue();
+    t.apply(
+        report("n1", "e1", 3, T0.plus(PodDeltaTracker.SILENCE).plusSeconds(1), pod("b", 3, 0, 0)));
+    assertThat(t.tracks("n1", "a")).isFalse();
+  }
+
+  @Test
+  void aPodInTheFirstReportAfterALongOutageIsChargedOnce() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 100, 0, 0), pod("b", 1, 0, 0)));
+    t.apply(report("n1", "e1", 2, T0.plusSeconds(300), pod("b", 2, 0, 0)));
+    // The API server was out of reach for an hour; the agent's next write includes a.
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 3, T0.plusSeconds(3900), pod("a", 5000, 0, 0)))
+                    .deltas()))
+        .isEqualTo(4900);
+  }
+
+  @Test
+  void anEndedPodRepeatedIsChargedOnceAndNoLongerTracked() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(report("n1", "e1", 1, T0, pod("a", 100, 0, 0)));
+    assertThat(sum(t.apply(report("n1", "e1", 2, T0.plusSeconds(15), ended("a", 150))).deltas()))
+        .isEqualTo(50);
+    assertThat(t.tracks("n1", "a")).isFalse();
+    assertThat(sum(t.apply(report("n1", "e1", 3, T0.plusSeconds(30), ended("a", 150))).deltas()))
+        .isZero();
+  }
+
+  @Test
+  void afterAnOperatorStartAPodLeftOutOfTheFirstReportIsJudgedAsAtFirstSight() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.seed("ckpt", new Checkpoint("n1", "e1", 500, 0, 0, 1, 1, Double.NaN, 1));
+    Instant started = T0.plusSeconds(5);
+    java.util.function.Function<PodCounters, Instant> startOf =
+        p -> p.uid().equals("new") ? started : T0.minusSeconds(3600);
+    // First report after the start carries only a: it is the base.
+    assertThat(
+            sum(
+                t.apply(
+                        partial(report("n1", "e1", 40, T0, pod("a", 1000, 0, 0))),
+                        p -> false,
+                        startOf)
+                    .deltas()))
+        .isZero();
+    List<PodDelta> d =
+        t.apply(
+                report(
+                    "n1",
+                    "e1",
+                    41,
+                    T0.plusSeconds(60),
+                    pod("a", 1100, 0, 0),
+                    pod("old", 9000, 0, 0),
+                    pod("new", 70, 0, 0),
+                    pod("ckpt", 650, 0, 0)),
+                p -> false,
+                startOf)
+            .deltas();
+    assertThat(d).extracting(PodDelta::joules).containsExactly(100.0, 0.0, 70.0, 150.0);
+    // old started before the start and has no checkpoint: its counters become its base.
+    assertThat(
+            sum(
+                t.apply(
+                        report("n1", "e1", 42, T0.plusSeconds(90), pod("old", 9040, 0, 0)),
+                        p -> false,
+                        startOf)
+                    .deltas()))
+        .isEqualTo(40);
+  }
+
+  @Test
+  void longAfterAnOperatorStartAPodFirstSeenIsNew() {
+    PodDeltaTracker t = new PodDeltaTracker();
+    t.apply(partial(report("n1", "e1", 1, T0, pod("a", 1000, 0, 0))));
+    t.apply(report("n1", "e1", 2, T0.plusSeconds(1200), pod("a", 1050, 0, 0)));
+    Instant later = T0.plus(PodDeltaTracker.SILENCE).plusSeconds(60);
+    assertThat(
+            sum(
+                t.apply(report("n1", "e1", 3, later, pod("a", 1100, 0, 0), pod("b", 70, 0, 0)))
+                    .deltas()))
+        .isEqualTo(120);
   }
 }

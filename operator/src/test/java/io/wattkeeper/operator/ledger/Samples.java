@@ -12,6 +12,11 @@ final class Samples {
     return new PodCounters(uid, "ns", "pod-" + uid, cpuJ, memJ, gpuJ, 100, false, false);
   }
 
+  /** The pod's last entry: it has ended and its counters are final. */
+  static PodCounters ended(String uid, double cpuJ) {
+    return new PodCounters(uid, "ns", "pod-" + uid, cpuJ, 0, 0, 0, false, true);
+  }
+
   static PodCounters pod(String ns, String uid, double cpuJ) {
     return new PodCounters(uid, ns, "pod-" + uid, cpuJ, 0, 0, 100, false, false);
   }
@@ -34,5 +39,21 @@ final class Samples {
         r.gpuMeasured(),
         r.pods(),
         List.of(uids));
+  }
+
+  /** The same report, written under a byte budget: pods may have been left out. */
+  static ReportSample partial(ReportSample r) {
+    return new ReportSample(
+        r.node(),
+        r.epoch(),
+        r.sequence(),
+        r.timestamp(),
+        r.intervalSeconds(),
+        r.cpuMeasured(),
+        r.memoryMeasured(),
+        r.gpuMeasured(),
+        r.pods(),
+        r.unusable(),
+        true);
   }
 }

@@ -518,7 +518,7 @@ public final class Ledger {
     tracker.dropNodesExcept(reportNodes);
     for (Iterator<PodAccount> it = pods.values().iterator(); it.hasNext(); ) {
       PodAccount a = it.next();
-      boolean inReports = a.node != null && tracker.tracks(a.node, a.uid);
+      boolean inReports = a.node != null && tracker.running(a.node, a.uid);
       if (!inReports) {
         // Gone from its node's report: no catch-up can charge it again after a restart, so what
         // budgets hold of it is final.

@@ -237,6 +237,11 @@ public class LedgerService {
       public boolean tracks(String node, String uid) {
         return t.tracks(node, uid);
       }
+
+      @Override
+      public Instant lastEntry(String node, String uid) {
+        return t.lastEntry(node, uid);
+      }
     };
   }
 

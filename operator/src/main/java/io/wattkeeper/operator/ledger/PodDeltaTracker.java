@@ -320,11 +320,26 @@ public final class PodDeltaTracker {
     return nodes.keySet();
   }
 
-  /** Whether the pod's energy may still grow on that node: tracked there, and not ended. */
+  /** Whether the pod's entries on that node were accepted (it may have ended since). */
   public boolean tracks(String node, String uid) {
+    NodeState n = nodes.get(node);
+    return n != null && n.pods.containsKey(uid);
+  }
+
+  /** Whether the pod's energy may still grow on that node: tracked there, and not ended. */
+  public boolean running(String node, String uid) {
     NodeState n = nodes.get(node);
     Base b = n == null ? null : n.pods.get(uid);
     return b != null && !b.ended;
+  }
+
+  /**
+   * Report time of the pod's last entry on that node (it may have been left out since), or null.
+   */
+  public Instant lastEntry(String node, String uid) {
+    NodeState n = nodes.get(node);
+    Base b = n == null ? null : n.pods.get(uid);
+    return b == null ? null : b.seen;
   }
 
   public int trackedPods() {

@@ -85,6 +85,14 @@ public final class ReportChecks {
 
     /** Whether the pod's entries on that node were accepted before (it may be deleted since). */
     boolean tracks(String node, String uid);
+
+    /**
+     * Report time of the pod's last accepted entry on that node (an agent under a byte budget
+     * leaves pods out of reports), or null; by default the node's last report.
+     */
+    default Instant lastEntry(String node, String uid) {
+      return lastReport(node);
+    }
   }
 
   /**
@@ -248,7 +256,9 @@ public final class ReportChecks {
     String bad = impossible(cur, watts, limits);
     if (bad == null) {
       double[] base = sameEpoch ? known.counters(node, uid) : null;
-      double window = window(base != null, ts, last, at, interval);
+      // A pod left out of reports grew since its own last entry, not since the node's last report.
+      Instant since = base == null ? last : known.lastEntry(node, uid);
+      double window = window(base != null, ts, since == null ? last : since, at, interval);
       double delta = 0;
       for (int i = 0; i < 3; i++) {
         delta += Math.max(0, cur[i] - (base == null ? 0 : base[i]));

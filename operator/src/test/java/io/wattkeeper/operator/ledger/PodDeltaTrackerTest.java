@@ -118,7 +118,7 @@ class PodDeltaTrackerTest {
         t.apply(report("n2", "x", 2, T0.plusSeconds(30), pod("b", 2, 0, 0), pod("a", 25, 0, 0)))
             .deltas();
     assertThat(d.get(1).joules()).isEqualTo(25);
-    assertThat(t.tracks("n1", "a")).isFalse();
+    assertThat(t.running("n1", "a")).isFalse();
     t.dropNodesExcept(Set.of("n2"));
     assertThat(t.nodes()).containsExactly("n2");
   }
@@ -403,7 +403,7 @@ class PodDeltaTrackerTest {
     t.apply(report("n1", "e1", 1, T0, pod("a", 100, 0, 0)));
     assertThat(sum(t.apply(report("n1", "e1", 2, T0.plusSeconds(15), ended("a", 150))).deltas()))
         .isEqualTo(50);
-    assertThat(t.tracks("n1", "a")).isFalse();
+    assertThat(t.running("n1", "a")).isFalse();
     assertThat(sum(t.apply(report("n1", "e1", 3, T0.plusSeconds(30), ended("a", 150))).deltas()))
         .isZero();
   }

@@ -85,6 +85,11 @@ class ReportChecksTest {
         public boolean tracks(String node, String uid) {
           return tracker.tracks(node, uid);
         }
+
+        @Override
+        public Instant lastEntry(String node, String uid) {
+          return tracker.lastEntry(node, uid);
+        }
       };
 
   ReportChecksTest() {
@@ -283,6 +288,23 @@ class ReportChecksTest {
     ReportChecks.Outcome o =
         send("node-a", NOW.plusSeconds(30), entry("team-a", "a2", "uid-a2", 1000.0 * 3600));
     assertThat(o.refusals()).isEmpty();
+  }
+
+  @Test
+  void aPodLeftOutOfReportsIsBoundedSinceItsOwnLastEntry() {
+    send("node-a", NOW, entry("team-a", "a1", "uid-a1", 0), entry("team-a", "a2", "uid-a2", 0));
+    // Under a byte budget a2 is left out for 10 minutes while drawing 20 kW.
+    for (int i = 1; i < 10; i++) {
+      send("node-a", NOW.plusSeconds(60L * i), entry("team-a", "a1", "uid-a1", 10.0 * i));
+    }
+    ReportChecks.Outcome o =
+        send("node-a", NOW.plusSeconds(600), entry("team-a", "a2", "uid-a2", 20_000.0 * 600));
+    assertThat(o.refusals()).isEmpty();
+    assertThat(o.sample().pods()).extracting(PodCounters::uid).containsExactly("uid-a2");
+    // Beyond what 25 kW can draw in those 10 minutes it is still refused.
+    ReportChecks.Outcome over =
+        send("node-a", NOW.plusSeconds(630), entry("team-a", "a1", "uid-a1", 26_000.0 * 600));
+    assertThat(reasons(over)).containsExactly(Reason.IMPOSSIBLE_DELTA);
   }
 
   @Test

@@ -170,8 +170,7 @@ public class AgentRuntime {
           new ReportBudget(
               config.reportBytesPerSecond(),
               config.reportMaxOmission(),
-              config.reportInterval().multipliedBy(2),
-              config.reportInterval());
+              config.reportInterval().multipliedBy(2));
       LOG.infof(
           "report byte budget %.0f B/s: pods may be left out of a report for up to %s",
           config.reportBytesPerSecond(), config.reportMaxOmission());

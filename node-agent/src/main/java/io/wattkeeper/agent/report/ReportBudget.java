@@ -20,8 +20,9 @@ import java.util.Set;
  * everything since. A write carries the header and the pod entries by priority:
  *
  * <ol>
- *   <li>always: pods never written, ended pods (their final counters), pods whose last entry is
- *       about to be {@link #maxOmission} old, pods whose power changed by more than a quarter;
+ *   <li>always: pods never written, ended pods (their final counters), pods whose power changed by
+ *       more than a quarter (each of these may bring a write forward), pods whose last entry would
+ *       be {@link #maxOmission} old by the next scheduled write;
  *   <li>then by unreported energy × seconds since the last entry, while the bucket lasts.
  * </ol>
  *
@@ -43,7 +44,6 @@ public final class ReportBudget {
   private final double capacity;
   private final Duration maxOmission;
   private final Duration minGap;
-  private final Duration reportInterval;
 
   private double tokens;
   private Instant refilledAt;
@@ -74,8 +74,7 @@ public final class ReportBudget {
    * @param maxOmission the longest any pod is left out (10 minutes)
    * @param minGap the shortest time between writes while the budget binds (60 s)
    */
-  public ReportBudget(
-      double bytesPerSecond, Duration maxOmission, Duration minGap, Duration reportInterval) {
+  public ReportBudget(double bytesPerSecond, Duration maxOmission, Duration minGap) {
     if (!(bytesPerSecond > 0)) {
       throw new IllegalArgumentException("bytesPerSecond must be > 0");
     }
@@ -83,7 +82,6 @@ public final class ReportBudget {
     this.capacity = bytesPerSecond * 600;
     this.maxOmission = maxOmission;
     this.minGap = minGap;
-    this.reportInterval = reportInterval;
     this.tokens = capacity;
   }
 
@@ -107,6 +105,7 @@ public final class ReportBudget {
     int header = size(full) + OBJECT_BYTES;
 
     List<PodEnergy> must = new ArrayList<>();
+    boolean urgent = false;
     List<PodEnergy> may = new ArrayList<>();
     Map<PodEnergy, Integer> sizes = new HashMap<>();
     int allBytes = header;
@@ -115,11 +114,13 @@ public final class ReportBudget {
       int bytes = size(entry) + 1;
       sizes.put(entry, bytes);
       allBytes += bytes;
-      (mustWrite(p, now) ? must : may).add(entry);
+      boolean now1 = urgent(p);
+      urgent |= now1;
+      (now1 || aging(p, now) ? must : may).add(entry);
     }
     boolean fitsAll = allBytes <= tokens && allBytes - header <= MAX_ENTRY_BYTES;
     boolean due = lastWrite == null || !now.isBefore(lastWrite.plus(minGap));
-    if (!fitsAll && !due && must.isEmpty()) {
+    if (!fitsAll && !due && !urgent) {
       return java.util.Optional.empty();
     }
     List<PodEnergy> chosen = new ArrayList<>();
@@ -216,13 +217,10 @@ public final class ReportBudget {
     }
   }
 
-  private boolean mustWrite(PodEnergy p, Instant now) {
+  /** New, ended, or its power changed by more than a quarter: worth a write of its own. */
+  private boolean urgent(PodEnergy p) {
     Seen s = pods.get(p.getUid());
     if (s.writtenAt == null || Boolean.TRUE.equals(p.getEnded())) {
-      return true;
-    }
-    // Written now or it would pass maxOmission before the next report.
-    if (!now.plus(reportInterval).isBefore(s.writtenAt.plus(maxOmission))) {
       return true;
     }
     double w = watts(p);
@@ -231,6 +229,15 @@ public final class ReportBudget {
       return true;
     }
     return !Double.isNaN(w) && Math.abs(w - was) > 0.25 * Math.max(was, 1.0);
+  }
+
+  /**
+   * Would pass maxOmission before the next scheduled write (writes are due every minGap, and made
+   * then whatever the bucket holds): it goes in whatever write comes now.
+   */
+  private boolean aging(PodEnergy p, Instant now) {
+    Seen s = pods.get(p.getUid());
+    return !now.plus(minGap).isBefore(s.writtenAt.plus(maxOmission));
   }
 
   /** The entry with its rates over the time since the pod's last entry. */

@@ -525,6 +525,63 @@ public final class Sandbox implements AutoCloseable {
             + ", Enforce ScaleToZero, idle after "
             + t.idleAfter()
             + ") and observe");
+    if (t.requestSeconds() > 0) {
+      Thread client = new Thread(() -> demoRequests(t.requestSeconds()), "demo-client");
+      client.setDaemon(true);
+      client.start();
+    }
+  }
+
+  /**
+   * Sends two requests a second to the inference Service's node port for {@code seconds} (as a user
+   * would with curl), then stops so the idle rule can put it to sleep.
+   */
+  private void demoRequests(int seconds) {
+    Api api = server.api();
+    ResourceType services = api.type("", "services");
+    Instant end = Instant.now().plusSeconds(seconds);
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long ok = 0;
+    for (int i = 0; !closed && Instant.now().isBefore(end); i++) {
+      try {
+        ObjectNode svc =
+            api
+                .list(services, "demo", o -> "inference".equals(Json.at(o, "metadata.name")))
+                .stream()
+                .findFirst()
+                .orElse(null);
+        JsonNode port = svc == null ? null : svc.path("spec").path("ports").path(0).get("nodePort");
+        if (port != null) {
+          HttpResponse<Void> r =
+              http.send(
+                  HttpRequest.newBuilder(
+                          URI.create(
+                              "http://127.0.0.1:" + port.asInt() + "/predict?x=" + (i % 100)))
+                      .timeout(Duration.ofSeconds(2))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding());
+          if (r.statusCode() == 200) {
+            ok++;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // not ready yet (the model loads) or a replica going away: the next one may land
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+    log(
+        "demo client: "
+            + ok
+            + " requests answered by inference in "
+            + seconds
+            + " s; it stops now (energy per request and per 1k tokens on the inference pods)");
   }
 
   /** Creates each document of a multi-document YAML through the API (as kubectl create). */

@@ -69,7 +69,7 @@ class SandboxEndToEndTest {
     String kubectl = kubectl();
     Options options =
         Options.parse(List.of("--dir", dir.toString(), "--for", "400s"), HOME)
-            .withTiming(new Options.DemoTiming("15s", "0.01Wh", 2));
+            .withTiming(new Options.DemoTiming("15s", "0.01Wh", 2, 20));
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(new TeeStream(captured), true, StandardCharsets.UTF_8);
     CountDownLatch stop = new CountDownLatch(1);
@@ -164,6 +164,28 @@ class SandboxEndToEndTest {
         client.pods().inNamespace("demo").withLabel("app", "inference").list().getItems()) {
       assertThat(p.getMetadata().getAnnotations()).containsKey("wattkeeper.io/energy-wh");
     }
+    // 3b. The demo client's requests: the agent scrapes inference's vLLM-style counters and the
+    // operator annotates energy per request and per 1k generated tokens.
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client
+                            .pods()
+                            .inNamespace("demo")
+                            .withLabel("app", "inference")
+                            .list()
+                            .getItems())
+                    .anySatisfy(
+                        p ->
+                            assertThat(p.getMetadata().getAnnotations())
+                                .hasEntrySatisfying(
+                                    "wattkeeper.io/energy-per-request-wh",
+                                    v -> assertThat(v).containsPattern("[0-9]"))
+                                .hasEntrySatisfying(
+                                    "wattkeeper.io/energy-per-1k-tokens-wh",
+                                    v -> assertThat(v).containsPattern("[0-9]"))));
     // 4. Idle inference goes to sleep; the over-budget trainer is scaled to zero.
     await()
         .atMost(Duration.ofSeconds(120))

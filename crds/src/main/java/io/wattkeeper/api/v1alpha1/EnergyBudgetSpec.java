@@ -149,5 +149,30 @@ public record EnergyBudgetSpec(
       @Pattern(DURATION_PATTERN)
           @Size(max = 32)
           @JsonPropertyDescription("No sleep for this long after a wake; default 10m.")
-          String cooldownAfterWake) {}
+          String cooldownAfterWake,
+      @Min(0)
+          @JsonPropertyDescription(
+              "When set, a pod whose inference server counts requests (functional-unit"
+                  + " annotations) is idle when it finishes fewer requests per second than this,"
+                  + " whatever its CPU, GPU and network; pods without request counts use the"
+                  + " other signals.")
+          Double requestsPerSecondBelow) {
+
+    public Idle(
+        LabelSelector workloadSelector,
+        String after,
+        Double gpuUtilizationBelowPercent,
+        Double cpuCoresBelow,
+        Double networkReceiveBytesPerSecondBelow,
+        String cooldownAfterWake) {
+      this(
+          workloadSelector,
+          after,
+          gpuUtilizationBelowPercent,
+          cpuCoresBelow,
+          networkReceiveBytesPerSecondBelow,
+          cooldownAfterWake,
+          null);
+    }
+  }
 }

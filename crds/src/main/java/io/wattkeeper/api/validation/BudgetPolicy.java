@@ -80,6 +80,7 @@ public record BudgetPolicy(
 
   /**
    * @param workloadSelector {@code null} or empty matches nothing (never "everything")
+   * @param requestsPerSecondBelow null: the request rate is not a signal
    */
   public record IdlePolicy(
       LabelSelector workloadSelector,
@@ -87,5 +88,25 @@ public record BudgetPolicy(
       double gpuUtilizationBelowPercent,
       double cpuCoresBelow,
       double networkReceiveBytesPerSecondBelow,
-      Duration cooldownAfterWake) {}
+      Duration cooldownAfterWake,
+      Double requestsPerSecondBelow) {
+
+    /** Without the request-rate signal. */
+    public IdlePolicy(
+        LabelSelector workloadSelector,
+        Duration after,
+        double gpuUtilizationBelowPercent,
+        double cpuCoresBelow,
+        double networkReceiveBytesPerSecondBelow,
+        Duration cooldownAfterWake) {
+      this(
+          workloadSelector,
+          after,
+          gpuUtilizationBelowPercent,
+          cpuCoresBelow,
+          networkReceiveBytesPerSecondBelow,
+          cooldownAfterWake,
+          null);
+    }
+  }
 }

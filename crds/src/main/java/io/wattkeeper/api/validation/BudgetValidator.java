@@ -326,7 +326,12 @@ public final class BudgetValidator {
             idle.networkReceiveBytesPerSecondBelow(),
             DEFAULT_NET_RX_BELOW,
             1e12);
-    return new IdlePolicy(idle.workloadSelector(), after, gpu, cpu, net, cooldown);
+    Double requests =
+        idle.requestsPerSecondBelow() == null
+            ? null
+            : threshold(
+                errors, "spec.idle.requestsPerSecondBelow", idle.requestsPerSecondBelow(), 0, 1e9);
+    return new IdlePolicy(idle.workloadSelector(), after, gpu, cpu, net, cooldown, requests);
   }
 
   private static double threshold(

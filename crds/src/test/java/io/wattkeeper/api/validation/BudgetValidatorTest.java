@@ -97,6 +97,32 @@ class BudgetValidatorTest {
     assertThat(r.policy().idle().gpuUtilizationBelowPercent()).isEqualTo(5);
     assertThat(r.policy().idle().cpuCoresBelow()).isEqualTo(0.05);
     assertThat(r.policy().idle().networkReceiveBytesPerSecondBelow()).isEqualTo(1024);
+    assertThat(r.policy().idle().requestsPerSecondBelow()).isNull(); // the signal is off
+  }
+
+  @Test
+  void theRequestRateSignalIsOnWhenSetAndChecked() {
+    var on =
+        BudgetValidator.validate(
+            spec(
+                MONTH,
+                null,
+                null,
+                null,
+                null,
+                new Idle(INFERENCE, null, null, null, null, null, 0.1)));
+    assertThat(on.policy().idle().requestsPerSecondBelow()).isEqualTo(0.1);
+    var bad =
+        BudgetValidator.validate(
+            spec(
+                MONTH,
+                null,
+                null,
+                null,
+                null,
+                new Idle(INFERENCE, null, null, null, null, null, -1.0)));
+    assertThat(bad.valid()).isFalse();
+    assertThat(bad.errors()).anyMatch(e -> e.contains("spec.idle.requestsPerSecondBelow"));
   }
 
   static Stream<Arguments> badSpecs() {

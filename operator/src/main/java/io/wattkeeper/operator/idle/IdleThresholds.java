@@ -9,7 +9,24 @@ public record IdleThresholds(
     double gpuUtilizationBelowPercent,
     double cpuCoresBelow,
     double networkReceiveBytesPerSecondBelow,
-    Duration cooldownAfterWake) {
+    Duration cooldownAfterWake,
+    Double requestsPerSecondBelow) {
+
+  /** Without the request-rate signal. */
+  public IdleThresholds(
+      Duration after,
+      double gpuUtilizationBelowPercent,
+      double cpuCoresBelow,
+      double networkReceiveBytesPerSecondBelow,
+      Duration cooldownAfterWake) {
+    this(
+        after,
+        gpuUtilizationBelowPercent,
+        cpuCoresBelow,
+        networkReceiveBytesPerSecondBelow,
+        cooldownAfterWake,
+        null);
+  }
 
   public static IdleThresholds of(IdlePolicy p) {
     return new IdleThresholds(
@@ -17,6 +34,7 @@ public record IdleThresholds(
         p.gpuUtilizationBelowPercent(),
         p.cpuCoresBelow(),
         p.networkReceiveBytesPerSecondBelow(),
-        p.cooldownAfterWake());
+        p.cooldownAfterWake(),
+        p.requestsPerSecondBelow());
   }
 }

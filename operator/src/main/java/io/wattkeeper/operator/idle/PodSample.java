@@ -15,6 +15,8 @@ import java.time.Instant;
  * @param watts CPU + memory + GPU power of the pod, or {@code null}
  * @param omit how long the agent may leave the pod out of its reports while its activity stays as
  *     it was (a byte budget), or {@code null}: the sample is stale after a few intervals
+ * @param requests requests its inference server finished, cumulative, or {@code null}
+ * @param requestsPerSecond rate since the pod's previous sample, or {@code null} when unknown
  */
 public record PodSample(
     Instant at,
@@ -23,7 +25,43 @@ public record PodSample(
     Double gpuUtilizationPercent,
     Double networkReceiveBytesPerSecond,
     Double watts,
-    Duration omit) {
+    Duration omit,
+    Double requests,
+    Double requestsPerSecond) {
+
+  public PodSample(
+      Instant at,
+      Duration interval,
+      Double cpuCores,
+      Double gpuUtilizationPercent,
+      Double networkReceiveBytesPerSecond,
+      Double watts,
+      Duration omit) {
+    this(
+        at,
+        interval,
+        cpuCores,
+        gpuUtilizationPercent,
+        networkReceiveBytesPerSecond,
+        watts,
+        omit,
+        null,
+        null);
+  }
+
+  /** The same sample with its request rate. */
+  PodSample withRequestsPerSecond(Double rate) {
+    return new PodSample(
+        at,
+        interval,
+        cpuCores,
+        gpuUtilizationPercent,
+        networkReceiveBytesPerSecond,
+        watts,
+        omit,
+        requests,
+        rate);
+  }
 
   public PodSample(
       Instant at,
@@ -35,8 +73,14 @@ public record PodSample(
     this(at, interval, cpuCores, gpuUtilizationPercent, networkReceiveBytesPerSecond, watts, null);
   }
 
-  /** True when every signal is known and below its threshold. */
+  /**
+   * True when every signal is known and below its threshold; with the request-rate signal on and
+   * the rate known, the rate alone decides (a background thread may keep a core busy).
+   */
   public boolean quiet(IdleThresholds t) {
+    if (t.requestsPerSecondBelow() != null && requestsPerSecond != null) {
+      return requestsPerSecond < t.requestsPerSecondBelow();
+    }
     return cpuCores != null
         && gpuUtilizationPercent != null
         && networkReceiveBytesPerSecond != null

@@ -111,8 +111,20 @@ public class PodSampleStore {
     if (p.getCpuWatts() != null || p.getGpuWatts() != null || p.getMemoryWatts() != null) {
       watts = nz(p.getCpuWatts()) + nz(p.getGpuWatts()) + nz(p.getMemoryWatts());
     }
+    Double requests = p.getRequests();
+    if (requests != null && (!Double.isFinite(requests) || requests < 0)) {
+      requests = null;
+    }
     return new PodSample(
-        at, interval, p.getCpuCores(), gpu, p.getNetworkReceiveBytesPerSecond(), watts, omit);
+        at,
+        interval,
+        p.getCpuCores(),
+        gpu,
+        p.getNetworkReceiveBytesPerSecond(),
+        watts,
+        omit,
+        requests,
+        null);
   }
 
   private static double nz(Double d) {

@@ -13,8 +13,18 @@ final class SampleHistory {
   synchronized void add(PodSample s) {
     PodSample last = samples.peekLast();
     if (last == null || s.at().isAfter(last.at())) {
-      samples.addLast(s);
+      samples.addLast(s.withRequestsPerSecond(rate(last, s)));
     }
+  }
+
+  /** Requests per second between two samples; null when unknown or the counter went back. */
+  static Double rate(PodSample prev, PodSample s) {
+    if (prev == null || prev.requests() == null || s.requests() == null) {
+      return null;
+    }
+    double seconds = java.time.Duration.between(prev.at(), s.at()).toMillis() / 1000.0;
+    double d = s.requests() - prev.requests();
+    return seconds > 0 && d >= 0 ? d / seconds : null;
   }
 
   synchronized void pruneBefore(Instant cutoff) {

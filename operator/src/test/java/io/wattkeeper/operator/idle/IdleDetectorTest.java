@@ -201,4 +201,37 @@ class IdleDetectorTest {
     clock.set(next.plusSeconds(300));
     assertThat(eval(v).state()).isEqualTo(State.UNKNOWN);
   }
+
+  @Test
+  void withTheRequestSignalOnTheServersRequestRateDecides() {
+    IdleThresholds withRequests =
+        new IdleThresholds(Duration.ofMinutes(5), 5, 0.05, 1024, Duration.ofMinutes(10), 0.1);
+    // A background thread keeps a core busy, but the server finishes no requests.
+    SampleHistory busyCpu = new SampleHistory();
+    SampleHistory serving = new SampleHistory();
+    for (int i = 0; i <= 12; i++) {
+      Instant at = T0.plus(I.multipliedBy(i));
+      busyCpu.add(new PodSample(at, I, 1.0, 0.0, 10.0, 50.0, null, 500.0, null));
+      // Quiet by CPU, GPU and network, but it serves one request every 3 s.
+      serving.add(new PodSample(at, I, 0.01, 0.0, 10.0, 50.0, null, 10.0 * i, null));
+    }
+    samples.put("a", busyCpu.snapshot());
+    samples.put("b", serving.snapshot());
+    clock.set(T0.plus(I.multipliedBy(12)));
+    WorkloadView a = view(new WorkloadView.Pod("a", "a", true));
+    WorkloadView b = view(new WorkloadView.Pod("b", "b", true));
+    assertThat(detector.evaluate(withRequests, a, uid -> samples.get(uid)).state())
+        .isEqualTo(State.IDLE);
+    assertThat(detector.evaluate(T, a, uid -> samples.get(uid)).state())
+        .isEqualTo(State.ACTIVE); // without the flag the busy core counts
+    assertThat(detector.evaluate(withRequests, b, uid -> samples.get(uid)).state())
+        .isEqualTo(State.ACTIVE);
+    assertThat(detector.evaluate(T, b, uid -> samples.get(uid)).state()).isEqualTo(State.IDLE);
+    // A counter that went back (server restart) is an unknown rate: the other signals decide.
+    PodSample restarted =
+        new PodSample(T0.plus(I.multipliedBy(13)), I, 0.01, 0.0, 10.0, 50.0, null, 1.0, null);
+    assertThat(SampleHistory.rate(serving.snapshot().get(12), restarted)).isNull();
+    assertThat(SampleHistory.rate(serving.snapshot().get(11), serving.snapshot().get(12)))
+        .isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+  }
 }

@@ -50,6 +50,10 @@ public final class Demo {
               template:
                 metadata:
                   labels: {app: inference, wattkeeper.io/role: inference}
+                  annotations:
+                    wattkeeper.io/functional-unit-profile: vllm
+                    wattkeeper.io/functional-unit-port: "8080"
+                    wattkeeper.io/functional-unit-path: /metrics
                 spec:
                   containers:
                     - name: server
@@ -123,6 +127,8 @@ public final class Demo {
                   matchLabels: {wattkeeper.io/role: inference}
                 after: %s
                 cpuCoresBelow: 0.05
+                # inference counts its requests (vLLM-style /metrics): serving is never idle
+                requestsPerSecondBelow: 0.1
                 cooldownAfterWake: 10m
             """
                 .formatted(teamLimit, idleAfter),

@@ -22,6 +22,14 @@ public final class Api {
   public static final String ANNOTATION_WAKE = PREFIX + "wake";
   public static final String ANNOTATION_GRID_ZONE = PREFIX + "grid-zone";
   public static final String ANNOTATION_ENERGY_PER_REQUEST_WH = PREFIX + "energy-per-request-wh";
+
+  /**
+   * Written by the operator on pods a budget with {@code spec.functionalUnits} charges: that
+   * budget's name and inference server profile, as JSON; the agent scrapes pods by it unless they
+   * carry their own {@code functional-unit-profile}.
+   */
+  public static final String ANNOTATION_FUNCTIONAL_UNIT_BUDGET = PREFIX + "functional-unit-budget";
+
   public static final String ANNOTATION_ENERGY_PER_1K_TOKENS_WH =
       PREFIX + "energy-per-1k-tokens-wh";
   public static final String ANNOTATION_CO2E_PER_1K_TOKENS_GRAMS =

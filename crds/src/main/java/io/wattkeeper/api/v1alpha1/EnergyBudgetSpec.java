@@ -23,8 +23,53 @@ public record EnergyBudgetSpec(
         List<@Min(1) @Max(100) Integer> warnAt,
     @JsonPropertyDescription("How energy becomes emissions and cost.") Accounting accounting,
     @JsonPropertyDescription("What happens when a limit is exceeded.") Enforcement enforcement,
-    @JsonPropertyDescription("Scale idle inference workloads to zero; absent means off.")
-        Idle idle) {
+    @JsonPropertyDescription("Scale idle inference workloads to zero; absent means off.") Idle idle,
+    @JsonPropertyDescription(
+            "Where the inference servers of the pods this budget charges count requests and"
+                + " tokens, for pods that do not say so in their own"
+                + " wattkeeper.io/functional-unit-* annotations; absent means none.")
+        FunctionalUnits functionalUnits) {
+
+  public EnergyBudgetSpec(
+      LabelSelector selector,
+      Period period,
+      Limits limits,
+      List<Integer> warnAt,
+      Accounting accounting,
+      Enforcement enforcement,
+      Idle idle) {
+    this(selector, period, limits, warnAt, accounting, enforcement, idle, null);
+  }
+
+  /** The inference server profile of the pods a budget charges (energy per request and token). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record FunctionalUnits(
+      @Required
+          @Pattern("^(vllm|tgi|sglang|triton|custom)$")
+          @JsonPropertyDescription("vllm, tgi, sglang, triton or custom.")
+          String profile,
+      @Min(1)
+          @Max(65535)
+          @JsonPropertyDescription("Port of the metrics endpoint; default the profile's.")
+          Integer port,
+      @Size(max = 256)
+          @Pattern("^/[A-Za-z0-9/._~-]*$")
+          @JsonPropertyDescription("Path of the metrics endpoint; default /metrics.")
+          String path,
+      @Size(max = 128)
+          @Pattern(METRIC_PATTERN)
+          @JsonPropertyDescription("custom: counter of finished requests.")
+          String requestsMetric,
+      @Size(max = 128)
+          @Pattern(METRIC_PATTERN)
+          @JsonPropertyDescription("custom: counter of prompt tokens.")
+          String promptTokensMetric,
+      @Size(max = 128)
+          @Pattern(METRIC_PATTERN)
+          @JsonPropertyDescription("custom: counter of generated tokens.")
+          String generatedTokensMetric) {}
+
+  public static final String METRIC_PATTERN = "^[a-zA-Z_:][a-zA-Z0-9_:]*$";
 
   public static final String ENERGY_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s?(J|kJ|MJ|Wh|kWh|MWh)$";
   public static final String MASS_PATTERN = "^[0-9]+(\\.[0-9]+)?\\s?(g|kg|t)$";

@@ -1,6 +1,7 @@
 package io.wattkeeper.api.validation;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -17,6 +18,7 @@ import java.util.Set;
  * @param currency {@code null} when no pricing is given (cost is then not computed)
  * @param pricePerKWh {@code null} when no pricing is given
  * @param idle {@code null} when idle scale-to-zero is off
+ * @param functionalUnits {@code null} when the budget names no inference server profile
  */
 public record BudgetPolicy(
     LabelSelector selector,
@@ -31,7 +33,8 @@ public record BudgetPolicy(
     String currency,
     BigDecimal pricePerKWh,
     EnforcementPolicy enforcement,
-    IdlePolicy idle) {
+    IdlePolicy idle,
+    EnergyBudgetSpec.FunctionalUnits functionalUnits) {
 
   public enum PeriodType {
     Calendar,

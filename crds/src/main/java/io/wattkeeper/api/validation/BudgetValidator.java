@@ -166,6 +166,36 @@ public final class BudgetValidator {
 
     EnforcementPolicy enforcement = enforcement(errors, spec.enforcement());
     IdlePolicy idle = idle(errors, spec.idle());
+    EnergyBudgetSpec.FunctionalUnits units = spec.functionalUnits();
+    if (units != null) {
+      if (units.profile() == null || !units.profile().matches("vllm|tgi|sglang|triton|custom")) {
+        errors.add(
+            "spec.functionalUnits.profile: "
+                + Echo.value(String.valueOf(units.profile()))
+                + " is not one of vllm, tgi, sglang, triton, custom");
+      } else if (units.profile().equals("custom") && units.requestsMetric() == null) {
+        errors.add("spec.functionalUnits.requestsMetric: required with profile custom");
+      }
+      if (units.port() != null && (units.port() < 1 || units.port() > 65535)) {
+        errors.add("spec.functionalUnits.port: " + units.port() + " is not a port");
+      }
+      if (units.path() != null
+          && (units.path().length() > 256 || !units.path().matches("/[A-Za-z0-9/._~-]*"))) {
+        errors.add("spec.functionalUnits.path: " + Echo.value(units.path()) + " is not a path");
+      }
+      for (String[] m :
+          new String[][] {
+            {"requestsMetric", units.requestsMetric()},
+            {"promptTokensMetric", units.promptTokensMetric()},
+            {"generatedTokensMetric", units.generatedTokensMetric()}
+          }) {
+        if (m[1] != null
+            && (m[1].length() > 128 || !m[1].matches(EnergyBudgetSpec.METRIC_PATTERN))) {
+          errors.add(
+              "spec.functionalUnits." + m[0] + ": " + Echo.value(m[1]) + " is not a metric name");
+        }
+      }
+    }
 
     if (!errors.isEmpty()) {
       return new ValidationResult(null, List.copyOf(errors));
@@ -184,7 +214,8 @@ public final class BudgetValidator {
             currency,
             price,
             enforcement,
-            idle),
+            idle,
+            units),
         List.of());
   }
 

@@ -101,6 +101,41 @@ class BudgetValidatorTest {
   }
 
   @Test
+  void aFunctionalUnitProfileIsCheckedAndKept() {
+    var ok =
+        BudgetValidator.validate(
+            new EnergyBudgetSpec(
+                null,
+                MONTH,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new EnergyBudgetSpec.FunctionalUnits("vllm", 8000, "/metrics", null, null, null)));
+    assertThat(ok.valid()).isTrue();
+    assertThat(ok.policy().functionalUnits().profile()).isEqualTo("vllm");
+    var bad =
+        BudgetValidator.validate(
+            new EnergyBudgetSpec(
+                null,
+                MONTH,
+                null,
+                null,
+                null,
+                null,
+                null,
+                new EnergyBudgetSpec.FunctionalUnits(
+                    "custom", 70000, "no-slash", null, "a b", null)));
+    assertThat(bad.valid()).isFalse();
+    assertThat(bad.errors())
+        .anyMatch(e -> e.contains("spec.functionalUnits.requestsMetric"))
+        .anyMatch(e -> e.contains("spec.functionalUnits.port"))
+        .anyMatch(e -> e.contains("spec.functionalUnits.path"))
+        .anyMatch(e -> e.contains("spec.functionalUnits.promptTokensMetric"));
+  }
+
+  @Test
   void theRequestRateSignalIsOnWhenSetAndChecked() {
     var on =
         BudgetValidator.validate(

@@ -1,5 +1,7 @@
 package io.wattkeeper.agent.functionalunit;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,6 +18,9 @@ public record ScrapeTarget(int port, String path, ServerProfile profile, String 
   public static final String REQUESTS_METRIC = PREFIX + "requests-metric";
   public static final String PROMPT_TOKENS_METRIC = PREFIX + "prompt-tokens-metric";
   public static final String GENERATED_TOKENS_METRIC = PREFIX + "generated-tokens-metric";
+
+  /** Written by the operator: the profile a budget names for the pods it charges (JSON). */
+  public static final String FROM_BUDGET = PREFIX + "budget";
 
   /** The functional-unit annotations of a pod (the only ones the agent keeps). */
   public static Map<String, String> keep(Map<String, ?> annotations) {
@@ -37,6 +42,9 @@ public record ScrapeTarget(int port, String path, ServerProfile profile, String 
       return null;
     }
     String profileName = annotations.get(PROFILE);
+    if (profileName == null && annotations.containsKey(FROM_BUDGET)) {
+      return ofBudget(annotations.get(FROM_BUDGET)); // the pod's own annotations win
+    }
     if (profileName == null) {
       return bad(PROFILE + " missing (vllm, tgi, sglang, triton or custom)");
     }
@@ -76,6 +84,39 @@ public record ScrapeTarget(int port, String path, ServerProfile profile, String 
       return bad(PATH + " '" + path + "' must be an absolute path without spaces");
     }
     return new ScrapeTarget(port, path, profile, null);
+  }
+
+  /** The target a budget names for the pod (the operator's annotation, JSON). */
+  static ScrapeTarget ofBudget(String json) {
+    Map<String, Object> o;
+    try {
+      o =
+          io.wattkeeper.agent.json.Json.object(
+              io.wattkeeper.agent.json.Json.parse(json.getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException | RuntimeException e) {
+      return bad(FROM_BUDGET + " is not the operator's JSON: " + e.getMessage());
+    }
+    Map<String, String> asAnnotations = new HashMap<>();
+    put(asAnnotations, PROFILE, o.get("profile"));
+    put(asAnnotations, PORT, o.get("port"));
+    put(asAnnotations, PATH, o.get("path"));
+    put(asAnnotations, REQUESTS_METRIC, o.get("requestsMetric"));
+    put(asAnnotations, PROMPT_TOKENS_METRIC, o.get("promptTokensMetric"));
+    put(asAnnotations, GENERATED_TOKENS_METRIC, o.get("generatedTokensMetric"));
+    if (!asAnnotations.containsKey(PROFILE)) {
+      return bad(FROM_BUDGET + " names no profile");
+    }
+    ScrapeTarget t = of(asAnnotations);
+    Object budget = o.get("budget");
+    return t.problem() == null || budget == null
+        ? t
+        : bad(t.problem() + " (from budget " + budget + ")");
+  }
+
+  private static void put(Map<String, String> m, String key, Object value) {
+    if (value instanceof String || value instanceof Number) {
+      m.put(key, String.valueOf(value));
+    }
   }
 
   private static ScrapeTarget bad(String problem) {

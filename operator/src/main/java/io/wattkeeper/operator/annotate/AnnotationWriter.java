@@ -129,7 +129,8 @@ public class AnnotationWriter {
     boolean stateChanged =
         a.writtenAt == null
             || !Objects.equals(state, a.writtenState)
-            || !Objects.equals(a.budgets, a.writtenBudgets);
+            || !Objects.equals(a.budgets, a.writtenBudgets)
+            || !Objects.equals(a.unitsFromBudget, a.writtenUnitsFromBudget);
     double change =
         Math.max(relative(a.totals.energyWh, a.writtenEnergyWh), relative(a.watts, a.writtenWatts));
     Instant confirmed = a.confirmedAt;
@@ -175,6 +176,7 @@ public class AnnotationWriter {
           a.writtenMeasured = a.totals.measuredFraction();
           a.writtenBudgets = a.budgets;
           a.writtenState = state;
+          a.writtenUnitsFromBudget = a.unitsFromBudget;
           a.unitsSinceWrite.clear(); // the next annotation interval starts now
           a.dirty = false;
           return new Prepared(a, new PodPatch(a.namespace, a.name, values, removals), taken);
@@ -206,6 +208,9 @@ public class AnnotationWriter {
     }
     if (key.equals(Api.ANNOTATION_COST)) {
       return !Double.isNaN(a.writtenCost);
+    }
+    if (key.equals(Api.ANNOTATION_FUNCTIONAL_UNIT_BUDGET)) {
+      return a.writtenUnitsFromBudget != null;
     }
     if (key.equals(Api.ANNOTATION_BUDGETS)) {
       return a.writtenBudgets != null && !a.writtenBudgets.isEmpty();

@@ -45,6 +45,7 @@ public final class PodAnnotations {
         a.updatedAt == null ? null : a.updatedAt.truncatedTo(ChronoUnit.SECONDS).toString());
     m.put(Api.ANNOTATION_BUDGETS, a.budgets == null || a.budgets.isEmpty() ? null : a.budgets);
     m.put(Api.ANNOTATION_BUDGET_STATE, state);
+    m.put(Api.ANNOTATION_FUNCTIONAL_UNIT_BUDGET, a.unitsFromBudget);
     if (a.unitsProfile != null) {
       // SCI per functional unit: R = requests finished / generated (output) tokens, counted by
       // the pod's server over the same windows as the energy.

@@ -1,6 +1,7 @@
 package io.wattkeeper.operator.ledger;
 
 import io.wattkeeper.api.carbon.GridIntensity;
+import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.HistoryEntry;
 import io.wattkeeper.api.validation.BudgetPolicy;
@@ -144,6 +145,7 @@ public final class Ledger {
           }
         }
       }
+      a.unitsFromBudget = unitsFromBudget(matched);
       Charge podCharge = chargePod(a, d, matched, nodeIntensity);
       PodCounters.Units u = units == null ? null : units.get(d.uid());
       UnitWindow.Step reqStep = null;
@@ -235,6 +237,37 @@ public final class Ledger {
         d.start(),
         d.end(),
         c);
+  }
+
+  /**
+   * The functional-unit profile the first matching budget (by name) names, as the annotation the
+   * agent reads; null when none names one.
+   */
+  static String unitsFromBudget(List<BudgetRef> matched) {
+    for (BudgetRef b : matched) {
+      EnergyBudgetSpec.FunctionalUnits u = b.policy().functionalUnits();
+      if (u == null) {
+        continue;
+      }
+      StringBuilder j = new StringBuilder("{\"budget\":\"").append(b.name()).append('"');
+      j.append(",\"profile\":\"").append(u.profile()).append('"');
+      if (u.port() != null) {
+        j.append(",\"port\":").append(u.port());
+      }
+      // Names and paths are validated (no quotes or backslashes): no escaping needed.
+      appendField(j, "path", u.path());
+      appendField(j, "requestsMetric", u.requestsMetric());
+      appendField(j, "promptTokensMetric", u.promptTokensMetric());
+      appendField(j, "generatedTokensMetric", u.generatedTokensMetric());
+      return j.append('}').toString();
+    }
+    return null;
+  }
+
+  private static void appendField(StringBuilder j, String name, String value) {
+    if (value != null) {
+      j.append(",\"").append(name).append("\":\"").append(value).append('"');
+    }
   }
 
   private boolean startedAfterHorizon(PodCounters p, Cluster cluster) {

@@ -59,6 +59,11 @@ public final class PodAccount {
   /** The server profile the counts came from, or null when the pod reports none. */
   public String unitsProfile;
 
+  /** The functional-unit profile a budget names for this pod (annotation JSON), or null. */
+  public String unitsFromBudget;
+
+  public String writtenUnitsFromBudget;
+
   /** True when totals changed since the last annotation write. */
   public boolean dirty;
 

@@ -309,4 +309,30 @@ class LedgerTest {
     assertThat(l.account(b, T0.plusSeconds(30)).used().energyWh).isCloseTo(2.0, within(1e-9));
     assertThat(l.pods().get("a").totals.energyWh).isCloseTo(2.0, within(1e-9));
   }
+
+  @Test
+  void aBudgetsFunctionalUnitProfileReachesThePodsItChargesOnly() {
+    FakeCluster c = new FakeCluster();
+    c.labels.put("a", Map.of("app", "llm"));
+    c.labels.put("z", Map.of("app", "other"));
+    EnergyBudgetSpec base = spec(Map.of("app", "llm"), null, null, null);
+    c.add(
+        "serving",
+        new EnergyBudgetSpec(
+            base.selector(),
+            base.period(),
+            base.limits(),
+            base.warnAt(),
+            base.accounting(),
+            null,
+            null,
+            new EnergyBudgetSpec.FunctionalUnits("vllm", 8000, "/metrics", null, null, null)),
+        null);
+    Ledger l = new Ledger(1.0, 6, table());
+    l.ingest(report("n1", "e", 1, T0, p("a", 0), p("z", 0)), c);
+    assertThat(l.pods().get("a").unitsFromBudget)
+        .isEqualTo(
+            "{\"budget\":\"serving\",\"profile\":\"vllm\",\"port\":8000,\"path\":\"/metrics\"}");
+    assertThat(l.pods().get("z").unitsFromBudget).isNull();
+  }
 }

@@ -8,6 +8,14 @@ import java.util.List;
 /** What the operator observed for a budget; written only by the operator. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class EnergyBudgetStatus {
+  /** The phases a budget's status shows. */
+  public static final String PHASE_OK = "Ok";
+
+  public static final String PHASE_WARNING = "Warning";
+  public static final String PHASE_EXCEEDED = "Exceeded";
+  public static final String PHASE_INVALID = "Invalid";
+  public static final String PHASE_UNKNOWN = "Unknown";
+
   @JsonPropertyDescription("The spec generation this status reflects.")
   private Long observedGeneration;
 

@@ -1,7 +1,7 @@
 package io.wattkeeper.operator.annotate;
 
 import io.wattkeeper.api.v1alpha1.Api;
-import io.wattkeeper.operator.budget.BudgetMath;
+import io.wattkeeper.operator.ledger.BudgetMath;
 import io.wattkeeper.operator.ledger.Checkpoint;
 import io.wattkeeper.operator.ledger.PodAccount;
 import io.wattkeeper.operator.ledger.UnitTotals;

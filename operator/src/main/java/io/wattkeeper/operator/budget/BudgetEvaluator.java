@@ -8,8 +8,10 @@ import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.api.validation.BudgetPolicy;
 import io.wattkeeper.api.validation.ValidationResult;
 import io.wattkeeper.operator.ledger.BudgetAccount;
+import io.wattkeeper.operator.ledger.BudgetMath;
 import io.wattkeeper.operator.ledger.UnitTotals;
 import io.wattkeeper.operator.ledger.UsageTotals;
+import io.wattkeeper.operator.period.Period;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +27,11 @@ import java.util.Set;
  */
 public final class BudgetEvaluator {
 
-  public static final String OK = "Ok";
-  public static final String WARNING = "Warning";
-  public static final String EXCEEDED = "Exceeded";
-  public static final String INVALID = "Invalid";
-  public static final String UNKNOWN = "Unknown";
+  public static final String OK = EnergyBudgetStatus.PHASE_OK;
+  public static final String WARNING = EnergyBudgetStatus.PHASE_WARNING;
+  public static final String EXCEEDED = EnergyBudgetStatus.PHASE_EXCEEDED;
+  public static final String INVALID = EnergyBudgetStatus.PHASE_INVALID;
+  public static final String UNKNOWN = EnergyBudgetStatus.PHASE_UNKNOWN;
 
   /**
    * Status fields this reconciler writes; status.idle and status.enforcement are not among them.

@@ -4,6 +4,8 @@ import io.wattkeeper.api.units.Quantities;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.api.validation.BudgetPolicy;
 import io.wattkeeper.api.validation.BudgetPolicy.PeriodType;
+import io.wattkeeper.operator.ledger.BudgetMath;
+import io.wattkeeper.operator.period.Period;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;

@@ -23,7 +23,6 @@ import io.wattkeeper.operator.cache.SharedCaches;
 import io.wattkeeper.operator.carbon.CarbonConfig;
 import io.wattkeeper.operator.ledger.CachedPods;
 import io.wattkeeper.operator.ledger.ClusterView;
-import io.wattkeeper.operator.ledger.LedgerService;
 import io.wattkeeper.operator.ledger.RefusedReports;
 import io.wattkeeper.operator.metrics.LedgerMetrics;
 import jakarta.inject.Inject;

@@ -2,7 +2,9 @@ package io.wattkeeper.operator.budget;
 
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.Projected;
 import io.wattkeeper.api.validation.BudgetPolicy;
+import io.wattkeeper.operator.ledger.BudgetMath;
 import io.wattkeeper.operator.ledger.UsageTotals;
+import io.wattkeeper.operator.period.Period;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;

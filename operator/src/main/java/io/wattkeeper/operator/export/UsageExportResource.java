@@ -1,7 +1,7 @@
 package io.wattkeeper.operator.export;
 
+import io.wattkeeper.operator.budget.LedgerService;
 import io.wattkeeper.operator.ha.Leadership;
-import io.wattkeeper.operator.ledger.LedgerService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -2,7 +2,7 @@ package io.wattkeeper.operator.ledger;
 
 import io.wattkeeper.api.carbon.GridIntensity;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus.HistoryEntry;
-import io.wattkeeper.operator.budget.Period;
+import io.wattkeeper.operator.period.Period;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;

@@ -1,6 +1,6 @@
 package io.wattkeeper.operator.ledger;
 
-import io.wattkeeper.operator.budget.Period;
+import io.wattkeeper.operator.period.Period;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
-import io.wattkeeper.operator.budget.BudgetEvaluator;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -25,11 +24,11 @@ public class LedgerMetrics {
 
   static final List<String> PHASES =
       List.of(
-          BudgetEvaluator.OK,
-          BudgetEvaluator.WARNING,
-          BudgetEvaluator.EXCEEDED,
-          BudgetEvaluator.INVALID,
-          BudgetEvaluator.UNKNOWN);
+          EnergyBudgetStatus.PHASE_OK,
+          EnergyBudgetStatus.PHASE_WARNING,
+          EnergyBudgetStatus.PHASE_EXCEEDED,
+          EnergyBudgetStatus.PHASE_INVALID,
+          EnergyBudgetStatus.PHASE_UNKNOWN);
 
   @Inject MeterRegistry registry;
 

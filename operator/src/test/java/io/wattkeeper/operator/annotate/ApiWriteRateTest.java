@@ -13,7 +13,7 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReportStatus;
-import io.wattkeeper.operator.ledger.LedgerService;
+import io.wattkeeper.operator.budget.LedgerService;
 import io.wattkeeper.operator.testing.Fixtures;
 import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;

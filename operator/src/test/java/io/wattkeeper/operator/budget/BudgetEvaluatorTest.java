@@ -11,6 +11,8 @@ import io.wattkeeper.api.validation.ValidationResult;
 import io.wattkeeper.operator.ledger.BudgetAccount;
 import io.wattkeeper.operator.ledger.Charge;
 import io.wattkeeper.operator.ledger.PodDelta;
+import io.wattkeeper.operator.period.Period;
+import io.wattkeeper.operator.period.PeriodCalculator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

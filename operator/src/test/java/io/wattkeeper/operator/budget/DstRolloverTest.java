@@ -10,7 +10,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
-import io.wattkeeper.operator.ledger.LedgerService;
 import io.wattkeeper.operator.testing.Fixtures;
 import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;

@@ -14,7 +14,6 @@ import io.wattkeeper.api.v1alpha1.Api;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.api.v1alpha1.NodeEnergyReportStatus;
 import io.wattkeeper.operator.ledger.Checkpoint;
-import io.wattkeeper.operator.ledger.LedgerService;
 import io.wattkeeper.operator.testing.Fixtures;
 import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;

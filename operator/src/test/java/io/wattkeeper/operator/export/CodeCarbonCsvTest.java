@@ -2,9 +2,9 @@ package io.wattkeeper.operator.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.wattkeeper.operator.budget.Period;
 import io.wattkeeper.operator.ledger.UsageSnapshot;
 import io.wattkeeper.operator.ledger.UsageTotals;
+import io.wattkeeper.operator.period.Period;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;

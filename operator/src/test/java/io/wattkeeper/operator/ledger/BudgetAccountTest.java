@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.wattkeeper.api.carbon.CarbonIntensityTable;
 import io.wattkeeper.api.validation.BudgetPolicy.PeriodPolicy;
 import io.wattkeeper.api.validation.BudgetPolicy.PeriodType;
-import io.wattkeeper.operator.budget.PeriodCalculator;
+import io.wattkeeper.operator.period.PeriodCalculator;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
+import io.wattkeeper.operator.budget.LedgerService;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

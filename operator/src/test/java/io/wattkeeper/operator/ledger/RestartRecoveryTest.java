@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.wattkeeper.api.v1alpha1.EnergyBudgetSpec;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
-import io.wattkeeper.operator.budget.BudgetMath;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;

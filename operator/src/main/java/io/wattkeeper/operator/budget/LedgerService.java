@@ -1,4 +1,4 @@
-package io.wattkeeper.operator.ledger;
+package io.wattkeeper.operator.budget;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.quarkus.runtime.StartupEvent;
@@ -7,9 +7,19 @@ import io.wattkeeper.api.v1alpha1.EnergyBudget;
 import io.wattkeeper.api.v1alpha1.EnergyBudgetStatus;
 import io.wattkeeper.api.validation.Echo;
 import io.wattkeeper.api.validation.ValidationResult;
-import io.wattkeeper.operator.budget.BudgetEvaluator;
-import io.wattkeeper.operator.budget.StatusCadence;
 import io.wattkeeper.operator.carbon.IntensityResolver;
+import io.wattkeeper.operator.ledger.BudgetAccount;
+import io.wattkeeper.operator.ledger.Checkpoint;
+import io.wattkeeper.operator.ledger.ClusterView;
+import io.wattkeeper.operator.ledger.Ledger;
+import io.wattkeeper.operator.ledger.LedgerConfig;
+import io.wattkeeper.operator.ledger.PodAccount;
+import io.wattkeeper.operator.ledger.PodDelta;
+import io.wattkeeper.operator.ledger.PodDeltaTracker;
+import io.wattkeeper.operator.ledger.RefusedReports;
+import io.wattkeeper.operator.ledger.ReportChecks;
+import io.wattkeeper.operator.ledger.ReportSample;
+import io.wattkeeper.operator.ledger.UsageSnapshot;
 import io.wattkeeper.operator.metrics.LedgerMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -188,7 +198,7 @@ public class LedgerService {
    * after its own horizon, so a chain of restarts and takeovers keeps the first one's), provided
    * the newest of those statuses is recent; else this process's start.
    */
-  static Instant horizon(List<EnergyBudget> budgets, Instant startedAt, Instant now) {
+  public static Instant horizon(List<EnergyBudget> budgets, Instant startedAt, Instant now) {
     Instant since = startedAt;
     Instant newest = null;
     Instant earliest = null;

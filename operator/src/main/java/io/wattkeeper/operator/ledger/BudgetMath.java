@@ -1,7 +1,6 @@
-package io.wattkeeper.operator.budget;
+package io.wattkeeper.operator.ledger;
 
 import io.wattkeeper.api.validation.BudgetPolicy;
-import io.wattkeeper.operator.ledger.UsageTotals;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 

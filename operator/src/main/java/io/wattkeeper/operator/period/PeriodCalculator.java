@@ -1,4 +1,4 @@
-package io.wattkeeper.operator.budget;
+package io.wattkeeper.operator.period;
 
 import io.wattkeeper.api.validation.BudgetPolicy.PeriodPolicy;
 import io.wattkeeper.api.validation.BudgetPolicy.PeriodType;

@@ -1,4 +1,4 @@
-package io.wattkeeper.operator.budget;
+package io.wattkeeper.operator.period;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -113,7 +113,7 @@ public class LedgerService {
         new ReportChecks.Limits(
             config.maxClockSkew(), config.maxNodeWatts(), (int) defaultInterval.toSeconds());
     ReportChecks.Cluster placements = view.placements();
-    ReportChecks.Known known = known(ledger.tracker());
+    ReportChecks.Known known = ledger.tracker();
     view.reports()
         .forEach(
             r -> {
@@ -219,40 +219,6 @@ public class LedgerService {
       since = earliest;
     }
     return since;
-  }
-
-  private static ReportChecks.Known known(PodDeltaTracker t) {
-    return new ReportChecks.Known() {
-      @Override
-      public String epoch(String node) {
-        return t.epoch(node);
-      }
-
-      @Override
-      public Long sequence(String node) {
-        return t.sequence(node);
-      }
-
-      @Override
-      public Instant lastReport(String node) {
-        return t.lastReport(node);
-      }
-
-      @Override
-      public double[] counters(String node, String uid) {
-        return t.counters(node, uid);
-      }
-
-      @Override
-      public boolean tracks(String node, String uid) {
-        return t.tracks(node, uid);
-      }
-
-      @Override
-      public Instant lastEntry(String node, String uid) {
-        return t.lastEntry(node, uid);
-      }
-    };
   }
 
   /** Status fields and Event for one budget, from the ledger as it stands now. */

@@ -39,7 +39,7 @@ import java.util.function.Predicate;
  *
  * Not thread-safe; the ledger serialises access.
  */
-public final class PodDeltaTracker {
+public final class PodDeltaTracker implements ReportChecks.Known {
 
   private static final class NodeState {
     final String epoch;
@@ -294,23 +294,27 @@ public final class PodDeltaTracker {
   }
 
   /** Counters last seen for the pod on that node, or null. */
+  @Override
   public double[] counters(String node, String uid) {
     NodeState n = nodes.get(node);
     Base b = n == null ? null : n.pods.get(uid);
     return b == null || b.unknown() ? null : new double[] {b.cpu, b.memory, b.gpu};
   }
 
+  @Override
   public String epoch(String node) {
     NodeState n = nodes.get(node);
     return n == null ? null : n.epoch;
   }
 
   /** Sequence of the node's last accepted report, or null. */
+  @Override
   public Long sequence(String node) {
     NodeState n = nodes.get(node);
     return n == null ? null : n.sequence;
   }
 
+  @Override
   public Instant lastReport(String node) {
     NodeState n = nodes.get(node);
     return n == null ? null : n.timestamp;
@@ -321,6 +325,7 @@ public final class PodDeltaTracker {
   }
 
   /** Whether the pod's entries on that node were accepted (it may have ended since). */
+  @Override
   public boolean tracks(String node, String uid) {
     NodeState n = nodes.get(node);
     return n != null && n.pods.containsKey(uid);
@@ -336,6 +341,7 @@ public final class PodDeltaTracker {
   /**
    * Report time of the pod's last entry on that node (it may have been left out since), or null.
    */
+  @Override
   public Instant lastEntry(String node, String uid) {
     NodeState n = nodes.get(node);
     Base b = n == null ? null : n.pods.get(uid);

@@ -15,6 +15,7 @@ import io.wattkeeper.operator.carbon.IntensityResolver;
 import io.wattkeeper.operator.ledger.CachedPods;
 import io.wattkeeper.operator.ledger.ClusterView;
 import io.wattkeeper.operator.ledger.Ledger;
+import io.wattkeeper.operator.ledger.ReportChecks;
 import io.wattkeeper.operator.ledger.ReportSample;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -44,6 +45,9 @@ class CacheFedScaleBenchmark {
   // reconciler's own keeps keys only, KeysOnlyStore; it held a second copy before).
   static final int REPORT_COPIES = Integer.getInteger("bench.reportCopies", 1);
   static final int ROUNDS = Integer.getInteger("bench.rounds", 8);
+  static final ReportChecks.Limits LIMITS =
+      new ReportChecks.Limits(java.time.Duration.ofMinutes(2), 25_000, 30);
+
   static final Instant T0 = Instant.parse("2026-09-15T10:00:00Z");
 
   static String uid(int node, int pod) {
@@ -257,7 +261,17 @@ class CacheFedScaleBenchmark {
       Instant now = T0.plusSeconds(30L * seq);
       Ledger l = h.ledger;
       long start = mx.getCurrentThreadCpuTime();
-      view.reports().forEach(r -> ReportSample.from(r).ifPresent(s -> l.ingest(s, view)));
+      // The operator's one path: every report checked (placement, bounds, time), then ingested.
+      ReportChecks.Cluster placements = view.placements();
+      view.reports()
+          .forEach(
+              r -> {
+                ReportSample s =
+                    ReportChecks.check(r, now, LIMITS, placements, l.tracker()).sample();
+                if (s != null) {
+                  l.ingest(s, view, now);
+                }
+              });
       int matched = 0;
       for (EnergyBudget b : budgets) {
         Ledger.BudgetRef ref = view.ref(b).orElseThrow();

@@ -9,7 +9,33 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** A report becomes a sample through the one checked path ({@link ReportChecks}). */
 class ReportSampleTest {
+
+  static final ReportChecks.Limits LIMITS =
+      new ReportChecks.Limits(java.time.Duration.ofMinutes(2), 25_000, 30);
+
+  static final ReportChecks.Cluster CLUSTER =
+      new ReportChecks.Cluster() {
+        @Override
+        public boolean nodeExists(String node) {
+          return node.equals("n1");
+        }
+
+        @Override
+        public java.util.Optional<ReportChecks.Placement> pod(String namespace, String name) {
+          return java.util.Optional.of(
+              new ReportChecks.Placement(
+                  name.substring(2), "n1", Instant.parse("2026-09-15T09:00:00Z")));
+        }
+      };
+
+  static java.util.Optional<ReportSample> sample(NodeEnergyReport r, Instant now) {
+    PodDeltaTracker known = new PodDeltaTracker();
+    known.warm();
+    return java.util.Optional.ofNullable(
+        ReportChecks.check(r, now, LIMITS, CLUSTER, known).sample());
+  }
 
   static NodeEnergyReport report(String ts, List<PodEnergy> pods) {
     NodeEnergyReport r = new NodeEnergyReport();
@@ -40,7 +66,9 @@ class ReportSampleTest {
   @Test
   void readsCountersSourcesAndTime() {
     ReportSample s =
-        ReportSample.from(report("2026-09-15T12:00:00+02:00", List.of(pod("a", 10.0))))
+        sample(
+                report("2026-09-15T12:00:00+02:00", List.of(pod("a", 10.0))),
+                Instant.parse("2026-09-15T10:00:00Z"))
             .orElseThrow();
     assertThat(s.timestamp()).isEqualTo(Instant.parse("2026-09-15T10:00:00Z"));
     assertThat(s.epoch()).isEqualTo("e");
@@ -48,7 +76,7 @@ class ReportSampleTest {
     assertThat(s.cpuMeasured()).isTrue();
     assertThat(s.memoryMeasured()).isFalse();
     assertThat(s.gpuMeasured()).isTrue();
-    assertThat(s.intervalSeconds()).isEqualTo(15); // absent: the agent default
+    assertThat(s.intervalSeconds()).isEqualTo(30); // absent: the operator's configured default
     assertThat(s.pods().get(0).watts()).isEqualTo(12.0);
     assertThat(s.pods().get(0).gpuJoules()).isZero(); // absent component: not metered
   }
@@ -56,20 +84,22 @@ class ReportSampleTest {
   @Test
   void badEntriesAreSkippedAndBadReportsRefused() {
     ReportSample s =
-        ReportSample.from(
+        sample(
                 report(
                     "2026-09-15T10:00:00Z",
-                    List.of(pod("a", -1.0), pod("", 5.0), pod("b", Double.NaN), pod("c", 3.0))))
+                    List.of(pod("a", -1.0), pod("", 5.0), pod("b", Double.NaN), pod("c", 3.0))),
+                Instant.parse("2026-09-15T10:00:00Z"))
             .orElseThrow();
     assertThat(s.pods()).extracting(PodCounters::uid).containsExactly("c");
     // Known pods with unusable counters: the ledger keeps their base rather than forgetting them.
     assertThat(s.unusable()).containsExactly("a", "b");
-    assertThat(ReportSample.from(report("yesterday", List.of()))).isEmpty();
-    assertThat(ReportSample.from(report(null, List.of()))).isEmpty();
+    Instant now = Instant.parse("2026-09-15T10:00:00Z");
+    assertThat(sample(report("yesterday", List.of()), now)).isEmpty();
+    assertThat(sample(report(null, List.of()), now)).isEmpty();
     NodeEnergyReport noStatus = new NodeEnergyReport();
     noStatus.getMetadata().setName("n2");
     noStatus.setStatus(null);
-    assertThat(ReportSample.from(noStatus)).isEmpty();
+    assertThat(sample(noStatus, now)).isEmpty();
   }
 
   @Test

@@ -118,6 +118,20 @@ final class View {
                 + " g");
       }
     }
+    for (ObjectNode p : pods) {
+      String perRequest = cumulative(ann(p, "energy-per-request-wh"));
+      if (perRequest != null) {
+        // Once, when a pod's server has first counted requests (the suffix keeps it to one line).
+        String key = "pod " + Json.at(p, "metadata.namespace") + "/" + Json.at(p, "metadata.name");
+        now.put(
+            key + " units energy",
+            "energy per request "
+                + perRequest
+                + " Wh, per 1k generated tokens "
+                + orDash(cumulative(ann(p, "energy-per-1k-tokens-wh")))
+                + " Wh (since the pod started; kubectl get pods -o yaml for the interval)");
+      }
+    }
     for (ObjectNode d : deployments) {
       String key =
           "deployment " + Json.at(d, "metadata.namespace") + "/" + Json.at(d, "metadata.name");
@@ -234,18 +248,19 @@ final class View {
         .append("\n\n");
     s.append(
         String.format(
-            "%-40s %-10s %6s %8s %12s %10s%n",
-            "POD", "STATUS", "READY", "WATTS", "ENERGY (Wh)", "CO2E (g)"));
+            "%-40s %-10s %6s %8s %12s %10s %12s%n",
+            "POD", "STATUS", "READY", "WATTS", "ENERGY (Wh)", "CO2E (g)", "WH/REQ"));
     for (ObjectNode p : pods) {
       s.append(
           String.format(
-              "%-40s %-10s %6s %8s %12s %10s%n",
+              "%-40s %-10s %6s %8s %12s %10s %12s%n",
               cut(Json.at(p, "metadata.namespace") + "/" + Json.at(p, "metadata.name"), 40),
               Printers.cellText(p, "#pod.status"),
               Printers.cellText(p, "#pod.ready"),
               orDash(ann(p, "power-watts")),
               orDash(ann(p, "energy-wh")),
-              orDash(ann(p, "co2e-grams"))));
+              orDash(ann(p, "co2e-grams")),
+              orDash(cumulative(ann(p, "energy-per-request-wh")))));
     }
     s.append("\n").append(String.format("%-30s %s%n", "BUDGET", "PHASE, USED"));
     for (ObjectNode b : budgets) {
@@ -287,6 +302,21 @@ final class View {
 
   private static String cut(String s, int n) {
     return s.length() <= n ? s : s.substring(0, n - 1) + "…";
+  }
+
+  /** The cumulative figure of a per-unit annotation ("interval=... cumulative=X"); null if none. */
+  static String cumulative(String annotation) {
+    if (annotation == null) {
+      return null;
+    }
+    int i = annotation.indexOf("cumulative=");
+    if (i < 0) {
+      return null;
+    }
+    String v = annotation.substring(i + "cumulative=".length()).trim();
+    int end = v.indexOf(' ');
+    v = end < 0 ? v : v.substring(0, end);
+    return v.isEmpty() || !Character.isDigit(v.charAt(0)) ? null : v;
   }
 
   private static String orDash(String s) {

@@ -20,9 +20,10 @@ import java.util.Set;
  * everything since. A write carries the header and the pod entries by priority:
  *
  * <ol>
- *   <li>always: pods never written, ended pods (their final counters), pods whose power changed by
- *       more than a quarter (each of these may bring a write forward), pods whose last entry would
- *       be {@link #maxOmission} old by the next scheduled write;
+ *   <li>always: pods never written, ended pods (their final counters), pods whose power, cores or
+ *       receive rate changed by more than a quarter (each of these may bring a write forward;
+ *       floors of 1 W, 0.05 cores and 1 KiB/s keep noise out), pods whose last entry would be
+ *       {@link #maxOmission} old by the next scheduled write;
  *   <li>then by unreported energy × seconds since the last entry, while the bucket lasts.
  * </ol>
  *
@@ -55,6 +56,8 @@ public final class ReportBudget {
     Instant writtenAt;
     double joulesWritten;
     double wattsWritten = Double.NaN;
+    double coresWritten = Double.NaN;
+    double rxWritten = Double.NaN;
     // Since the last entry.
     double wattSum;
     int ticks;
@@ -167,6 +170,11 @@ public final class ReportBudget {
       seen.writtenAt = now;
       seen.joulesWritten = joules(p);
       seen.wattsWritten = watts(p);
+      seen.coresWritten = p.getCpuCores() == null ? Double.NaN : p.getCpuCores();
+      seen.rxWritten =
+          p.getNetworkReceiveBytesPerSecond() == null
+              ? Double.NaN
+              : p.getNetworkReceiveBytesPerSecond();
       seen.wattSum = 0;
       seen.ticks = 0;
       seen.maxCores = Double.NaN;
@@ -217,18 +225,29 @@ public final class ReportBudget {
     }
   }
 
-  /** New, ended, or its power changed by more than a quarter: worth a write of its own. */
+  /** New, ended, or its activity changed by more than a quarter: worth a write of its own. */
   private boolean urgent(PodEnergy p) {
     Seen s = pods.get(p.getUid());
     if (s.writtenAt == null || Boolean.TRUE.equals(p.getEnded())) {
       return true;
     }
-    double w = watts(p);
-    double was = s.wattsWritten;
-    if (Double.isNaN(w) != Double.isNaN(was)) {
+    // Power, cores or receive rate changed by more than a quarter (beyond a floor of noise):
+    // idle detection and budgets should see it in the next write, not ten minutes later.
+    return changed(watts(p), s.wattsWritten, 1.0)
+        || changed(p.getCpuCores() == null ? Double.NaN : p.getCpuCores(), s.coresWritten, 0.05)
+        || changed(
+            p.getNetworkReceiveBytesPerSecond() == null
+                ? Double.NaN
+                : p.getNetworkReceiveBytesPerSecond(),
+            s.rxWritten,
+            1024);
+  }
+
+  private static boolean changed(double now, double was, double floor) {
+    if (Double.isNaN(now) != Double.isNaN(was)) {
       return true;
     }
-    return !Double.isNaN(w) && Math.abs(w - was) > 0.25 * Math.max(was, 1.0);
+    return !Double.isNaN(now) && Math.abs(now - was) > 0.25 * Math.max(was, floor);
   }
 
   /**

@@ -182,6 +182,18 @@ class ReportBudgetTest {
   }
 
   @Test
+  void aPodWhoseCoresJumpWithoutAPowerChangeIsInTheNextWrite() {
+    Node node = new Node(30);
+    ReportBudget b = new ReportBudget(40, TEN_MIN, MIN_GAP);
+    run(b, node, 40);
+    Instant now = T0.plus(INTERVAL.multipliedBy(40));
+    NodeEnergyReportStatus st = node.status(now);
+    st.getPods().get(0).setCpuCores(2.0); // from 0.1, its watts unchanged
+    ReportBudget.Selection s = b.select(st, now).orElseThrow();
+    assertThat(s.status().getPods()).extracting(PodEnergy::getUid).contains("uid-0");
+  }
+
+  @Test
   void anEndedPodIsWrittenAtOnceWithItsFinalCounters() {
     Node node = new Node(30);
     ReportBudget b = new ReportBudget(40, TEN_MIN, MIN_GAP);
@@ -207,8 +219,9 @@ class ReportBudgetTest {
       node.run(INTERVAL);
       NodeEnergyReportStatus st = node.status(now);
       if (!burstSeen) {
-        // A short burst of cores at one report tick, its power unchanged (pod 0 draws least).
-        st.getPods().get(0).setCpuCores(8.0);
+        // A small burst of cores at one report tick (0.1 -> 0.12: under the quarter that would
+        // bring a write forward), its power unchanged (pod 0 draws least).
+        st.getPods().get(0).setCpuCores(0.12);
       }
       Optional<ReportBudget.Selection> sel = b.select(st, now);
       PodEnergy mine =
@@ -226,7 +239,7 @@ class ReportBudgetTest {
     }
     assertThat(burstSeen).isTrue();
     assertThat(entry).isNotNull();
-    assertThat(entry.getCpuCores()).isEqualTo(8.0);
+    assertThat(entry.getCpuCores()).isEqualTo(0.12);
     assertThat(entry.getWindowSeconds()).isGreaterThan(30);
     assertThat(entry.getCpuWatts()).isEqualTo(1.0); // mean watts over the window
   }

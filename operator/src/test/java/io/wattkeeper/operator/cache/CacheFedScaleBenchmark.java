@@ -45,6 +45,9 @@ class CacheFedScaleBenchmark {
   // reconciler's own keeps keys only, KeysOnlyStore; it held a second copy before).
   static final int REPORT_COPIES = Integer.getInteger("bench.reportCopies", 1);
   static final int ROUNDS = Integer.getInteger("bench.rounds", 8);
+  static final io.fabric8.kubernetes.api.model.Node NODE_OBJECT =
+      new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().endMetadata().build();
+
   static final ReportChecks.Limits LIMITS =
       new ReportChecks.Limits(java.time.Duration.ofMinutes(2), 25_000, 30);
 
@@ -254,7 +257,7 @@ class CacheFedScaleBenchmark {
           new ClusterView(
               () -> round.stream(),
               new CachedPods(h.store),
-              node -> Optional.empty(),
+              node -> Optional.of(NODE_OBJECT), // every report's node exists (the checks ask)
               budgets,
               Optional.of("DE"),
               b -> BudgetValidator.validate(b.getSpec()));

@@ -144,7 +144,7 @@ class ChartObjectsTest {
             .getContainers()
             .get(0);
     assertThat(env(c).get("JAVA_TOOL_OPTIONS").getValue())
-        .isEqualTo("-Xmx160m -XX:+ExitOnOutOfMemoryError");
+        .isEqualTo("-Xmx176m -XX:+ExitOnOutOfMemoryError");
     assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("448Mi");
     Container big =
         Rendered.render(Map.of("operator.maxHeap", "900m"))

@@ -163,26 +163,17 @@ public final class ReportBudget {
     tokens -= s.bytes();
     lastWrite = now;
     for (PodEnergy p : s.status().getPods()) {
-      Seen seen = pods.get(p.getUid());
-      if (seen == null) {
+      if (!pods.containsKey(p.getUid())) {
         continue;
       }
+      // A fresh window: only what was written stays.
+      Seen seen = new Seen();
       seen.writtenAt = now;
       seen.joulesWritten = joules(p);
       seen.wattsWritten = watts(p);
-      seen.coresWritten = p.getCpuCores() == null ? Double.NaN : p.getCpuCores();
-      seen.rxWritten =
-          p.getNetworkReceiveBytesPerSecond() == null
-              ? Double.NaN
-              : p.getNetworkReceiveBytesPerSecond();
-      seen.wattSum = 0;
-      seen.ticks = 0;
-      seen.maxCores = Double.NaN;
-      seen.maxGpu = Double.NaN;
-      seen.maxRx = Double.NaN;
-      seen.unknownCores = false;
-      seen.unknownGpu = false;
-      seen.unknownRx = false;
+      seen.coresWritten = orNaN(p.getCpuCores());
+      seen.rxWritten = orNaN(p.getNetworkReceiveBytesPerSecond());
+      pods.put(p.getUid(), seen);
     }
   }
 
@@ -234,13 +225,8 @@ public final class ReportBudget {
     // Power, cores or receive rate changed by more than a quarter (beyond a floor of noise):
     // idle detection and budgets should see it in the next write, not ten minutes later.
     return changed(watts(p), s.wattsWritten, 1.0)
-        || changed(p.getCpuCores() == null ? Double.NaN : p.getCpuCores(), s.coresWritten, 0.05)
-        || changed(
-            p.getNetworkReceiveBytesPerSecond() == null
-                ? Double.NaN
-                : p.getNetworkReceiveBytesPerSecond(),
-            s.rxWritten,
-            1024);
+        || changed(orNaN(p.getCpuCores()), s.coresWritten, 0.05)
+        || changed(orNaN(p.getNetworkReceiveBytesPerSecond()), s.rxWritten, 1024);
   }
 
   private static boolean changed(double now, double was, double floor) {
@@ -308,6 +294,10 @@ public final class ReportBudget {
       return Double.NaN;
     }
     return nz(p.getCpuWatts()) + nz(p.getMemoryWatts()) + nz(p.getGpuWatts());
+  }
+
+  private static double orNaN(Double d) {
+    return d == null ? Double.NaN : d;
   }
 
   private static double nz(Double d) {

@@ -10,6 +10,7 @@ import java.math.RoundingMode;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The {@code wattkeeper.io/*} annotation values for one pod. A null value removes the key (JSON
@@ -51,36 +52,40 @@ public final class PodAnnotations {
       // the pod's server over the same windows as the energy.
       m.put(
           Api.ANNOTATION_ENERGY_PER_REQUEST_WH,
-          perUnit(
-              a.unitsSinceWrite.whPerRequest(),
-              a.unitsSinceWrite.requestsIdle(),
-              a.unitsSinceWrite.requestWindows,
-              a.units.whPerRequest(),
-              a.units.requestsIdle(),
-              a.units.requestWindows));
+          perRequest(a.unitsSinceWrite, a.units, UnitTotals::whPerRequest));
       m.put(
           Api.ANNOTATION_ENERGY_PER_1K_TOKENS_WH,
-          perUnit(
-              a.unitsSinceWrite.whPer1kTokens(),
-              a.unitsSinceWrite.tokensIdle(),
-              a.unitsSinceWrite.tokenWindows,
-              a.units.whPer1kTokens(),
-              a.units.tokensIdle(),
-              a.units.tokenWindows));
+          perToken(a.unitsSinceWrite, a.units, UnitTotals::whPer1kTokens));
       m.put(
           Api.ANNOTATION_CO2E_PER_1K_TOKENS_GRAMS,
-          perUnit(
-              a.unitsSinceWrite.gramsPer1kTokens(),
-              a.unitsSinceWrite.tokensIdle(),
-              a.unitsSinceWrite.tokenWindows,
-              a.units.gramsPer1kTokens(),
-              a.units.tokensIdle(),
-              a.units.tokenWindows));
+          perToken(a.unitsSinceWrite, a.units, UnitTotals::gramsPer1kTokens));
     }
     if (checkpoint != null) {
       m.put(Checkpoint.ANNOTATION, checkpoint.format());
     }
     return m;
+  }
+
+  private static String perRequest(
+      UnitTotals interval, UnitTotals life, ToDoubleFunction<UnitTotals> figure) {
+    return perUnit(
+        figure.applyAsDouble(interval),
+        interval.requestsIdle(),
+        interval.requestWindows,
+        figure.applyAsDouble(life),
+        life.requestsIdle(),
+        life.requestWindows);
+  }
+
+  private static String perToken(
+      UnitTotals interval, UnitTotals life, ToDoubleFunction<UnitTotals> figure) {
+    return perUnit(
+        figure.applyAsDouble(interval),
+        interval.tokensIdle(),
+        interval.tokenWindows,
+        figure.applyAsDouble(life),
+        life.tokensIdle(),
+        life.tokenWindows);
   }
 
   /**

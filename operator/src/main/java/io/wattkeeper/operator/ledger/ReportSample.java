@@ -27,33 +27,7 @@ public record ReportSample(
     List<String> unusable,
     boolean partial) {
 
-  /** A report that lists every pod of its node. */
-  public ReportSample(
-      String node,
-      String epoch,
-      Long sequence,
-      Instant timestamp,
-      int intervalSeconds,
-      boolean cpuMeasured,
-      boolean memoryMeasured,
-      boolean gpuMeasured,
-      List<PodCounters> pods,
-      List<String> unusable) {
-    this(
-        node,
-        epoch,
-        sequence,
-        timestamp,
-        intervalSeconds,
-        cpuMeasured,
-        memoryMeasured,
-        gpuMeasured,
-        pods,
-        unusable,
-        false);
-  }
-
-  /** A report whose every entry was usable. */
+  /** A report whose every entry was usable, listing every pod of its node. */
   public ReportSample(
       String node,
       String epoch,
@@ -74,6 +48,7 @@ public record ReportSample(
         memoryMeasured,
         gpuMeasured,
         pods,
-        List.of());
+        List.of(),
+        false);
   }
 }

@@ -38,7 +38,8 @@ final class Samples {
         r.memoryMeasured(),
         r.gpuMeasured(),
         r.pods(),
-        List.of(uids));
+        List.of(uids),
+        r.partial());
   }
 
   /** The same report, written under a byte budget: pods may have been left out. */

@@ -13,13 +13,21 @@ import java.util.List;
  * @param port API port; 0: any free port
  * @param home the project's root (where node-agent/ and operator/ were built)
  * @param timing demo timings (default, or shortened for tests)
+ * @param operators operator replicas (2 or 3: leader election, as the chart's two)
  */
 public record Options(
-    Path dir, Duration runFor, boolean demo, int port, Path home, DemoTiming timing) {
+    Path dir,
+    Duration runFor,
+    boolean demo,
+    int port,
+    Path home,
+    DemoTiming timing,
+    int operators) {
 
   static final String USAGE =
       """
       Usage: wattkeeper sandbox [--dir DIR] [--for DURATION] [--no-demo] [--port N]
+                                [--operators N]
 
       Starts the whole system on this machine: an embedded Kubernetes API that the real kubectl
       talks to, a local node that runs pods as processes, the real node agent and operator, and
@@ -31,6 +39,9 @@ public record Options(
                          without it, Ctrl-C stops everything
         --no-demo        start the system without the demo workloads and budgets
         --port N         API server port (default: any free port)
+        --operators N    operator replicas, 1 to 3 (default 1); with 2 or 3 they elect a
+                         leader on a Lease, as the chart's two do, and one that exits is
+                         restarted (a standby takes over)
         -h, --help       this help
       """;
 
@@ -53,12 +64,14 @@ public record Options(
     Duration runFor = null;
     boolean demo = true;
     int port = 0;
+    int operators = 1;
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
         case "--dir" -> dir = Path.of(value(args, ++i, a));
         case "--for" -> runFor = duration(value(args, ++i, a));
         case "--no-demo" -> demo = false;
+        case "--operators" -> operators = replicas(value(args, ++i, a));
         case "--port" -> {
           String v = value(args, ++i, a);
           try {
@@ -75,6 +88,8 @@ public record Options(
             dir = Path.of(a.substring(6));
           } else if (a.startsWith("--for=")) {
             runFor = duration(a.substring(6));
+          } else if (a.startsWith("--operators=")) {
+            operators = replicas(a.substring(12));
           } else if (a.startsWith("--port=")) {
             port = Integer.parseInt(a.substring(7));
           } else {
@@ -84,7 +99,19 @@ public record Options(
       }
     }
     return new Options(
-        dir.toAbsolutePath().normalize(), runFor, demo, port, home, DemoTiming.DEFAULT);
+        dir.toAbsolutePath().normalize(), runFor, demo, port, home, DemoTiming.DEFAULT, operators);
+  }
+
+  private static int replicas(String v) {
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 1 && n <= 3) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException("--operators: 1, 2 or 3, not " + v);
   }
 
   private static String value(List<String> args, int i, String option) {
@@ -120,6 +147,10 @@ public record Options(
   }
 
   public Options withTiming(DemoTiming t) {
-    return new Options(dir, runFor, demo, port, home, t);
+    return new Options(dir, runFor, demo, port, home, t, operators);
+  }
+
+  public Options withOperators(int n) {
+    return new Options(dir, runFor, demo, port, home, timing, n);
   }
 }

@@ -55,7 +55,7 @@ public final class Sandbox implements AutoCloseable {
   private final Options options;
   private final PrintStream out;
   private final Path logFile;
-  private final List<Child> children = new ArrayList<>();
+  private final List<Child> children = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, String> tokens = new HashMap<>();
   private ApiServer server;
   private Kubelet kubelet;
@@ -64,8 +64,12 @@ public final class Sandbox implements AutoCloseable {
   private View view;
   private volatile boolean closed;
   private String cgroupMode;
+  // The operator replicas (several: leader election, as the chart's two); the first one's ports.
+  private final List<Replica> replicas = new ArrayList<>();
   private int operatorPort;
   private int webhookPort;
+  private String webhookKeystorePassword;
+  private Path webhookKeystore;
   private String webhookCaBundle;
   private int agentPort;
 
@@ -150,6 +154,7 @@ public final class Sandbox implements AutoCloseable {
                         nodePorts.sync();
                         return null;
                       });
+                  superviseReplicas();
                 } catch (RuntimeException e) {
                   log("controllers: " + e);
                 }
@@ -165,7 +170,15 @@ public final class Sandbox implements AutoCloseable {
     controllers.start();
 
     startAgent(dir);
-    startOperator(dir);
+    webhookKeystorePassword = token("webhook-keystore");
+    webhookKeystore = webhookCertificate(dir, webhookKeystorePassword);
+    for (int i = 0; i < options.operators(); i++) {
+      Replica r = new Replica("operator-" + i, freePort(), freePort());
+      replicas.add(r);
+      startOperator(dir, r);
+    }
+    operatorPort = replicas.get(0).httpPort;
+    webhookPort = replicas.get(0).webhookPort;
     startActivator(dir);
     server.handler().users(tokens);
     registerWebhook();
@@ -286,9 +299,82 @@ public final class Sandbox implements AutoCloseable {
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
-  private void startOperator(Path dir) throws IOException {
+  /** One operator replica: its name (Lease identity), ports and current process. */
+  static final class Replica {
+    final String name;
+    final int httpPort;
+    final int webhookPort;
+    volatile Child child;
+    volatile long diedAt;
+
+    Replica(String name, int httpPort, int webhookPort) {
+      this.name = name;
+      this.httpPort = httpPort;
+      this.webhookPort = webhookPort;
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public int httpPort() {
+      return httpPort;
+    }
+
+    public boolean alive() {
+      Child c = child;
+      return c != null && c.alive();
+    }
+  }
+
+  /** The operator replicas, in start order. */
+  public List<Replica> operators() {
+    return List.copyOf(replicas);
+  }
+
+  /** Kills a replica's process tree at once (SIGKILL), as a node failure would. */
+  public void kill(Replica r) {
+    Child c = r.child;
+    if (c != null) {
+      c.handle().descendants().forEach(ProcessHandle::destroyForcibly);
+      c.handle().destroyForcibly();
+      log(r.name + " killed (SIGKILL)");
+    }
+  }
+
+  /**
+   * With several replicas, a replica that exited is started again after a back-off, as the kubelet
+   * does: it comes back as a standby. One replica alone is not restarted: its exit ends the sandbox
+   * (see {@link #deadChild}), so that a broken operator is seen.
+   */
+  private void superviseReplicas() {
+    if (replicas.size() < 2 || closed) {
+      return;
+    }
+    for (Replica r : replicas) {
+      Child c = r.child;
+      if (c == null || c.alive()) {
+        continue;
+      }
+      long now = System.nanoTime();
+      if (r.diedAt == 0) {
+        r.diedAt = now;
+        log(r.name + " exited with code " + c.exitCode() + "; restarting it in " + RESTART_BACKOFF);
+      } else if (now - r.diedAt >= RESTART_BACKOFF.toNanos()) {
+        r.diedAt = 0;
+        try {
+          startOperator(options.dir(), r);
+        } catch (IOException e) {
+          log(r.name + " could not be restarted: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  static final Duration RESTART_BACKOFF = Duration.ofSeconds(3);
+
+  private void startOperator(Path dir, Replica replica) throws IOException {
     Path jar = app("operator");
-    operatorPort = freePort();
     Map<String, String> env = new HashMap<>();
     env.put(Processes.DIR_ENV, dir.toString());
     env.put("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", server.url());
@@ -298,16 +384,21 @@ public final class Sandbox implements AutoCloseable {
     env.put("QUARKUS_KUBERNETES_CLIENT_NAMESPACE", OPERATOR_NAMESPACE);
     env.put("KUBECONFIG", dir.resolve("no-kubeconfig").toString());
     env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-    env.put("QUARKUS_HTTP_PORT", Integer.toString(operatorPort));
+    env.put("QUARKUS_HTTP_PORT", Integer.toString(replica.httpPort));
     // The webhook is served over TLS only (as in the chart): a throw-away self-signed certificate
     // for 127.0.0.1, whose PEM is the webhook configuration's caBundle.
-    webhookPort = freePort();
-    String password = token("webhook-keystore");
-    Path keystore = webhookCertificate(dir, password);
-    env.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(webhookPort));
-    env.put("QUARKUS_HTTP_SSL_CERTIFICATE_KEY_STORE_FILE", keystore.toString());
-    env.put("QUARKUS_HTTP_SSL_CERTIFICATE_KEY_STORE_PASSWORD", password);
+    env.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(replica.webhookPort));
+    env.put("QUARKUS_HTTP_SSL_CERTIFICATE_KEY_STORE_FILE", webhookKeystore.toString());
+    env.put("QUARKUS_HTTP_SSL_CERTIFICATE_KEY_STORE_PASSWORD", webhookKeystorePassword);
     env.put("POD_NAMESPACE", OPERATOR_NAMESPACE);
+    if (options.operators() > 1) {
+      // The chart's leader election, with a shorter Lease: a standby takes over within 6 s.
+      env.put("WATTKEEPER_LEADER_ELECTION_ENABLED", "true");
+      env.put("WATTKEEPER_LEADER_ELECTION_IDENTITY", replica.name);
+      env.put("WATTKEEPER_LEADER_ELECTION_LEASE_DURATION", "6s");
+      env.put("WATTKEEPER_LEADER_ELECTION_RENEW_DEADLINE", "4s");
+      env.put("WATTKEEPER_LEADER_ELECTION_RETRY_PERIOD", "1s");
+    }
     env.put("WATTKEEPER_ANNOTATION_INTERVAL", REPORT_INTERVAL);
     env.put("WATTKEEPER_LEDGER_STATUS_INTERVAL", REPORT_INTERVAL);
     env.put("WATTKEEPER_IDLE_REPORT_INTERVAL", REPORT_INTERVAL);
@@ -327,16 +418,26 @@ public final class Sandbox implements AutoCloseable {
             "-XX:-UsePerfData",
             "-jar",
             jar.toString());
-    children.add(Child.start("operator", cmd, env, dir, dir.resolve("logs/operator.log")));
+    String name = options.operators() > 1 ? replica.name : "operator";
+    Child child = Child.start(name, cmd, env, dir, dir.resolve("logs/" + name + ".log"));
+    if (replica.child != null) {
+      children.remove(replica.child);
+    }
+    replica.child = child;
+    children.add(child);
     log(
-        "operator started (pid "
-            + children.get(children.size() - 1).handle().pid()
+        name
+            + " started (pid "
+            + child.handle().pid()
+            + ", http http://127.0.0.1:"
+            + replica.httpPort
             + ", webhook https://127.0.0.1:"
-            + webhookPort
+            + replica.webhookPort
             + "/admission/validate, annotation/status/idle/enforce intervals "
             + REPORT_INTERVAL
+            + (options.operators() > 1 ? ", leader election on Lease wattkeeper-operator" : "")
             + ", log "
-            + dir.resolve("logs/operator.log")
+            + dir.resolve("logs/" + name + ".log")
             + ")");
   }
 
@@ -471,15 +572,19 @@ public final class Sandbox implements AutoCloseable {
   /**
    * The operator's DenyNewPods webhook, as the chart registers it, at the operator's local port.
    */
+  /**
+   * The webhook configuration. A cluster's Service spreads the API server's calls over every
+   * replica; the sandbox has no Service, so each replica gets a webhook of its own (each denies
+   * alone; one that is down is ignored, failurePolicy Ignore).
+   */
   private void registerWebhook() {
-    String yaml =
-        """
-        apiVersion: admissionregistration.k8s.io/v1
-        kind: ValidatingWebhookConfiguration
-        metadata:
-          name: wattkeeper-budgets
-        webhooks:
-          - name: budgets.wattkeeper.io
+    StringBuilder hooks = new StringBuilder();
+    for (int i = 0; i < replicas.size(); i++) {
+      String name = i == 0 ? "budgets.wattkeeper.io" : "budgets-" + i + ".wattkeeper.io";
+      hooks
+          .append(
+              """
+          - name: %s
             admissionReviewVersions: [v1]
             sideEffects: None
             failurePolicy: Ignore
@@ -507,14 +612,26 @@ public final class Sandbox implements AutoCloseable {
               matchExpressions:
                 - key: wattkeeper.io/exempt
                   operator: NotIn
-                  values: ["true"]
+                  values: ["true"]"""
+                  .formatted(
+                      name, replicas.get(i).webhookPort, webhookCaBundle, OPERATOR_NAMESPACE))
+          .append('\n');
+    }
+    String yaml =
         """
-            .formatted(webhookPort, webhookCaBundle, OPERATOR_NAMESPACE);
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingWebhookConfiguration
+        metadata:
+          name: wattkeeper-budgets
+        webhooks:
+        """
+            + hooks;
     apply(yaml);
     log("admission webhook registered (failurePolicy Ignore)");
   }
 
-  private void startDemo() {
+  /** Applies the demo (done by {@link #start} unless the options say no demo). */
+  public void startDemo() {
     Path cp = classPathOf(Demo.class);
     Options.DemoTiming t = options.timing();
     apply(Demo.manifests(java(), cp, t.idleAfter(), t.teamLimit(), t.modelLoadSeconds()));
@@ -619,9 +736,14 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
+  /** Whether a child's exit is the sandbox's end: a replica among several is restarted instead. */
+  private boolean vital(Child c) {
+    return options.operators() < 2 || replicas.stream().noneMatch(r -> r.child == c);
+  }
+
   private boolean childrenAlive() {
     for (Child c : children) {
-      if (!c.alive()) {
+      if (vital(c) && !c.alive()) {
         return false;
       }
     }
@@ -631,7 +753,7 @@ public final class Sandbox implements AutoCloseable {
   /** A child that died: its name and last log lines, for the error message. */
   Optional<String> deadChild() {
     for (Child c : children) {
-      if (!c.alive()) {
+      if (vital(c) && !c.alive()) {
         String tail = "";
         try {
           List<String> lines = Files.readAllLines(c.log);

@@ -53,7 +53,7 @@ class WakeOnRequestTest {
     }
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     Options options =
-        new Options(dir, null, true, 0, home, new Options.DemoTiming("10s", "0.05Wh", 2));
+        new Options(dir, null, true, 0, home, new Options.DemoTiming("10s", "0.05Wh", 2), 1);
     try (Sandbox sandbox =
         new Sandbox(options, new PrintStream(console, true, StandardCharsets.UTF_8))) {
       sandbox.start();

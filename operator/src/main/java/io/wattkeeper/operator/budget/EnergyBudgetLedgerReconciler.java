@@ -127,6 +127,23 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
         this::validate);
   }
 
+  /**
+   * The view once every cache it reads has started and synced (the standby's mirror must not take a
+   * half-filled pod cache for the cluster: pods missing there lose their checkpoints).
+   */
+  public Optional<ClusterView> viewWhenSynced() {
+    var r = reports;
+    var n = nodes;
+    boolean synced =
+        budgets != null
+            && r != null
+            && n != null
+            && r.isRunning()
+            && n.isRunning()
+            && pods.synced();
+    return synced ? Optional.of(view()) : Optional.empty();
+  }
+
   private record Validated(Long generation, ValidationResult result) {}
 
   // Every reconciliation sees every budget: validate each spec once per generation.

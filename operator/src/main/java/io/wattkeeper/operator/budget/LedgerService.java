@@ -76,6 +76,9 @@ public class LedgerService {
   private final Map<String, String> reportVersions = new HashMap<>();
   // Something an annotation could show changed since the last annotation pass.
   private boolean annotationsPending;
+  // The ledger was built by a standby's follow(): it answers exports and never feeds a write. The
+  // first catchUp() as leader drops it and rebuilds from the durable state, as a restart does.
+  private boolean mirror;
 
   private record LastWrite(
       Instant at,
@@ -95,8 +98,36 @@ public class LedgerService {
     }
   }
 
-  /** Brings the ledger up to date with every report the cache holds. */
+  /** Brings the ledger up to date with every report the cache holds (the leader's reconciler). */
   public synchronized void catchUp(ClusterView view) {
+    if (mirror) {
+      // A takeover: the standby's mirror never wrote a checkpoint, so its pending charges do not
+      // match the checkpoints the old leader wrote. Rebuild from those, as after a restart.
+      LOG.info("ledger: this replica now leads; rebuilding from checkpoints and budget status");
+      forgetState();
+    }
+    ingest(view, false);
+  }
+
+  /**
+   * A standby's read-only copy of the ledger, fed from the same caches so that every replica can
+   * answer the CSV export: no Events, no metrics, nothing for the annotation writer. Does nothing
+   * once this replica has led.
+   */
+  public synchronized void follow(ClusterView view) {
+    if (ledger != null && !mirror) {
+      return;
+    }
+    mirror = true;
+    ingest(view, true);
+  }
+
+  /** Whether a ledger (leader's or standby's) has seen the caches at least once. */
+  public synchronized boolean ready() {
+    return ledger != null && warm;
+  }
+
+  private void ingest(ClusterView view, boolean quiet) {
     if (ledger == null) {
       ledger = new Ledger(config.pue(), config.historyLength(), intensity);
     }
@@ -132,13 +163,15 @@ public class LedgerService {
                 LOG.warnf(e, "NodeEnergyReport %s could not be checked; skipped", Echo.value(node));
                 return;
               }
-              refused.record(r, o.refusals());
+              if (!quiet) {
+                refused.record(r, o.refusals());
+              }
               if (o.sample() != null) {
                 samples.add(o.sample());
               }
             });
     reportVersions.keySet().retainAll(nodes);
-    if (!samples.isEmpty()) {
+    if (!samples.isEmpty() && !quiet) {
       annotationsPending = true;
     }
     samples.sort(Comparator.comparing(ReportSample::timestamp));
@@ -171,12 +204,15 @@ public class LedgerService {
       ledger.warm();
       warm = true;
     }
-    metrics.reportsIngested(ledger.stats().reports - ledger.stats().duplicates - before);
     Set<String> keys = view.budgets().stream().map(ClusterView::key).collect(Collectors.toSet());
     ledger.sweep(nodes, keys, view);
     phases.keySet().retainAll(keys);
     dataAt.keySet().retainAll(keys);
     lastWrites.keySet().retainAll(keys);
+    if (quiet) {
+      return;
+    }
+    metrics.reportsIngested(ledger.stats().reports - ledger.stats().duplicates - before);
     metrics.retain(keys);
     Instant now = clock.instant();
     double lag = 0;
@@ -305,7 +341,7 @@ public class LedgerService {
    * never call the API server.
    */
   public synchronized void visitPodsIfChanged(PodVisitor visitor) {
-    if (ledger == null || !annotationsPending) {
+    if (ledger == null || mirror || !annotationsPending) {
       return;
     }
     annotationsPending = false;
@@ -320,7 +356,7 @@ public class LedgerService {
    * #checkpointFailed}.
    */
   public synchronized Checkpoint checkpointToSend(PodAccount a) {
-    return ledger == null || ledger.pods().get(a.uid) != a
+    return ledger == null || mirror || ledger.pods().get(a.uid) != a
         ? null
         : ledger.checkpoint(a, clock.instant());
   }
@@ -346,7 +382,7 @@ public class LedgerService {
 
   /** Applies {@code f} to the pod's account under the ledger's lock; null when there is none. */
   public synchronized <T> T withPod(String uid, PodFunction<T> f) {
-    PodAccount a = ledger == null ? null : ledger.pods().get(uid);
+    PodAccount a = ledger == null || mirror ? null : ledger.pods().get(uid);
     // The supplier takes the checkpoint to send (stamped, recorded as in flight): call it only
     // for a write about to be sent, and report how it ended (checkpointWritten/Failed).
     return a == null
@@ -446,6 +482,7 @@ public class LedgerService {
     reportVersions.clear();
     annotationsPending = false;
     lastWrites.clear();
+    mirror = false;
   }
 
   /** A copy of one budget's per-pod usage in its current period, for the CSV export. */

@@ -8,9 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.wattkeeper.operator.ha.Leadership;
 import io.wattkeeper.operator.testing.FakeAuth;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +25,6 @@ class UsageAccessTest {
   static final String OTHER_CSV = "/api/v1/namespaces/access-b/energybudgets/team/usage.csv";
 
   @KubernetesTestServer KubernetesServer server;
-  @Inject Leadership leadership;
 
   @BeforeEach
   void auth() {
@@ -108,28 +105,6 @@ class UsageAccessTest {
   @Test
   void anApiServerOutageFailsClosedWith503() {
     given().auth().oauth2(FakeAuth.BROKEN).get(CSV).then().statusCode(503);
-  }
-
-  /** A standby's ledger is not fed: it says so (503, retry) instead of "no usage" (404). */
-  @Test
-  void aStandbyReplicaSendsTheExportToTheLeader() {
-    leadership.set(false);
-    try {
-      String body =
-          given()
-              .auth()
-              .oauth2(FakeAuth.TEAM_READER)
-              .get(CSV)
-              .then()
-              .statusCode(503)
-              .header("Retry-After", "2")
-              .extract()
-              .asString();
-      assertThat(body).contains("standby");
-    } finally {
-      leadership.set(true);
-    }
-    given().auth().oauth2(FakeAuth.TEAM_READER).get(CSV).then().statusCode(404);
   }
 
   @Test

@@ -139,6 +139,14 @@ public final class ApiHandler implements HttpHandler {
           ok(ex, Discovery.groupList(reg));
           return;
         }
+        if (s.size() == 4
+            && s.get(1).equals("authorization.k8s.io")
+            && s.get(2).equals("v1")
+            && s.get(3).equals("selfsubjectrulesreviews")
+            && req.method().equals("POST")) {
+          ok(ex, everythingAllowed(req));
+          return;
+        }
         List<String> versions = reg.groups().get(s.get(1));
         if (versions == null) {
           throw ApiError.notFoundPath(req.path());
@@ -159,6 +167,24 @@ public final class ApiHandler implements HttpHandler {
       }
       default -> throw ApiError.notFoundPath(req.path());
     }
+  }
+
+  /**
+   * The sandbox's API checks no permissions, and says so to a client that asks what it may do (the
+   * Java Operator SDK asks before it takes part in leader election).
+   */
+  private static ObjectNode everythingAllowed(HttpRequest req) {
+    ObjectNode review = req.body().length > 0 ? (ObjectNode) Json.parse(req.body()) : Json.object();
+    review.put("apiVersion", "authorization.k8s.io/v1");
+    review.put("kind", "SelfSubjectRulesReview");
+    ObjectNode status = review.putObject("status");
+    ObjectNode rule = status.putArray("resourceRules").addObject();
+    rule.putArray("verbs").add("*");
+    rule.putArray("apiGroups").add("*");
+    rule.putArray("resources").add("*");
+    status.putArray("nonResourceRules");
+    status.put("incomplete", false);
+    return review;
   }
 
   private void openApi(List<String> s, HttpExchange ex) throws IOException {

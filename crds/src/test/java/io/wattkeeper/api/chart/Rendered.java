@@ -54,6 +54,9 @@ public record Rendered(List<HasMetadata> objects) {
                     .template()
                     .withName(RELEASE)
                     .withNamespace(NAMESPACE)
+                    // The helm CLI renders for its client-go's Kubernetes (1.30+ for Helm 3.15+);
+                    // helm-java, a library build, says 1.20. Render as for a current cluster.
+                    .withKubeVersion("1.31.0")
                     // helm-java's template calls a cluster for lookup (helm template returns
                     // nothing); without one, render as a first install would.
                     .set("webhook.reuseCertificate", "false"))

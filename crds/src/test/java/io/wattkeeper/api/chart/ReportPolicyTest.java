@@ -102,6 +102,38 @@ class ReportPolicyTest {
     assertThat(denials(removed)).hasSize(1);
   }
 
+  /**
+   * A spec field added later must be forbidden to the agent too: the CREATE rule names each field
+   * of the model, and a create that sets any one of them is denied.
+   */
+  @Test
+  void everySpecFieldOfTheModelIsForbiddenOnCreate() {
+    var fields = io.wattkeeper.api.v1alpha1.NodeEnergyReportSpec.class.getRecordComponents();
+    assertThat(fields).isNotEmpty();
+    for (var f : fields) {
+      assertThat(denials(create(AGENT, "node-a", "node-a", Map.of(f.getName(), List.of()))))
+          .as("spec.%s on create", f.getName())
+          .hasSize(1);
+    }
+    assertThat(denials(create(AGENT, "node-a", "node-a", Map.of()))).isEmpty();
+    assertThat(denials(create(AGENT, "node-a", "node-a", null))).isEmpty();
+  }
+
+  /** Before 1.30 the v1 kind does not exist: the chart leaves the policy out (NOTES warns). */
+  @Test
+  void clustersOlderThan130GetNoPolicyAndTheInstallStillWorks() {
+    assertThat(
+            Rendered.render(t -> t.withKubeVersion("1.29.9")).all(ValidatingAdmissionPolicy.class))
+        .isEmpty();
+    assertThat(
+            Rendered.render(t -> t.withKubeVersion("1.29.9"))
+                .all(ValidatingAdmissionPolicyBinding.class))
+        .isEmpty();
+    assertThat(
+            Rendered.render(t -> t.withKubeVersion("1.30.0")).all(ValidatingAdmissionPolicy.class))
+        .hasSize(1);
+  }
+
   @Test
   void onlyTheAgentIsMatched() {
     assertThat(matches(statusUpdate(AGENT, "node-a", "node-b"))).isTrue();

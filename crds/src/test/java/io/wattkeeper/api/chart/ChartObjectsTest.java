@@ -127,6 +127,10 @@ class ChartObjectsTest {
                 .getPodAntiAffinity()
                 .getRequiredDuringSchedulingIgnoredDuringExecution())
         .hasSize(1);
+    // Two nodes, two replicas, required anti-affinity: a surge pod could never be placed.
+    var rolling = required.getSpec().getStrategy().getRollingUpdate();
+    assertThat(rolling.getMaxSurge().getIntVal()).isZero();
+    assertThat(rolling.getMaxUnavailable().getIntVal()).isEqualTo(1);
     Rendered single = Rendered.render(Map.of("operator.replicas", "1"));
     // The activator has its own budget (activator-deployment.yaml); the operator's is gone.
     assertThat(single.all(PodDisruptionBudget.class))

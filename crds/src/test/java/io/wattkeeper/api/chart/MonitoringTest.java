@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,9 +120,34 @@ class MonitoringTest {
     JsonNode ep =
         new ObjectMapper().valueToTree(op.getAdditionalProperties().get("spec")).at("/endpoints/0");
     assertThat(ep.get("path").asText()).isEqualTo("/q/metrics");
-    assertThat(ep.get("bearerTokenFile").asText())
-        .isEqualTo("/var/run/secrets/kubernetes.io/serviceaccount/token");
+    assertThat(ep.has("bearerTokenFile")).as("deprecated, and denied by some Prometheus").isFalse();
+    assertThat(ep.at("/authorization/type").asText()).isEqualTo("Bearer");
+    String secretName = ep.at("/authorization/credentials/name").asText();
+    assertThat(ep.at("/authorization/credentials/key").asText()).isEqualTo("token");
     assertThat(r.kind("ServiceMonitor")).hasSize(2);
+    // The Secret is a token of a service account bound to the usage reader role and nothing else.
+    Secret secret = r.one(Secret.class, "-metrics-reader-token");
+    assertThat(secret.getMetadata().getName()).isEqualTo(secretName);
+    assertThat(secret.getMetadata().getNamespace()).isEqualTo(op.getMetadata().getNamespace());
+    assertThat(secret.getType()).isEqualTo("kubernetes.io/service-account-token");
+    String account =
+        secret.getMetadata().getAnnotations().get("kubernetes.io/service-account.name");
+    assertThat(r.one(ServiceAccount.class, "-metrics-reader").getMetadata().getName())
+        .isEqualTo(account);
+    List<ClusterRoleBinding> bindings =
+        r.all(ClusterRoleBinding.class).stream()
+            .filter(
+                b ->
+                    b.getSubjects().stream()
+                        .anyMatch(
+                            x ->
+                                x.getKind().equals("ServiceAccount")
+                                    && x.getName().equals(account)))
+            .toList();
+    assertThat(bindings).hasSize(1);
+    assertThat(bindings.get(0).getRoleRef().getName()).endsWith("-usage-reader");
+    assertThat(r.all(RoleBinding.class).stream().flatMap(b -> b.getSubjects().stream()))
+        .noneMatch(x -> x.getName().equals(account));
   }
 
   void checkNames(List<String> exprs) throws IOException {

@@ -30,6 +30,32 @@ class ValuesSchemaTest {
         .hasMessageContaining("serviceMonitr");
   }
 
+  /** Kubernetes-shaped values are closed too: a typo below them fails instead of being dropped. */
+  @Test
+  void anUnknownKeyInsideKubernetesShapedValuesFails() {
+    assertThatThrownBy(() -> Rendered.render(Map.of("operator.resources.limts.memory", "1Gi")))
+        .hasMessageContaining("limts");
+    assertThatThrownBy(() -> Rendered.render(Map.of("agent.securityContext.privilegd", "true")))
+        .hasMessageContaining("privilegd");
+    assertThatThrownBy(() -> Rendered.render(Map.of("operator.tolerations[0].efect", "NoSchedule")))
+        .hasMessageContaining("efect");
+    assertThatThrownBy(
+            () ->
+                Rendered.render(
+                    Map.of("networkPolicy.scraperNamespaceSelector.matchLabel.team", "x")))
+        .hasMessageContaining("matchLabel");
+    assertThat(
+            Rendered.render(
+                    Map.of(
+                        "operator.resources.limits.cpu", "2",
+                        "operator.tolerations[0].key", "dedicated",
+                        "operator.tolerations[0].operator", "Exists",
+                        "operator.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key",
+                            "pool"))
+                .objects())
+        .isNotEmpty();
+  }
+
   @Test
   void validValuesRender() {
     assertThat(Rendered.render(Rendered.ALL_ON).objects()).isNotEmpty();

@@ -99,6 +99,14 @@ public class LedgerMetrics {
             Double.parseDouble(s.getUsed().getCost()));
       }
     }
+    if (s.getDataQuality() != null) {
+      // NaN while no energy is charged: an honest "unknown", not 0 % or 100 % measured.
+      set(
+          key,
+          "wattkeeper.budget.measured.fraction",
+          base,
+          nan(s.getDataQuality().getMeasuredFraction()));
+    }
     EnergyBudgetStatus.FunctionalUnits u = s.getFunctionalUnits();
     if (u != null) {
       // NaN while unknown or idle (no unit counted): a figure of 0 or +Inf would be a lie.

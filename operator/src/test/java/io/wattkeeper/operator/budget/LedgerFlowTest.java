@@ -186,6 +186,10 @@ class LedgerFlowTest {
         .contains("wattkeeper_budget_energy_wh{budget=\"team\",namespace=\"flow\"} 1100.0");
     assertThat(metrics).contains("wattkeeper_ledger_lag_seconds");
     assertThat(metrics)
+        .containsPattern(
+            "wattkeeper_budget_measured_fraction\\{budget=\"team\",namespace=\"flow\"\\}"
+                + " (0\\.|1\\.0|NaN)");
+    assertThat(metrics)
         .contains("wattkeeper_budget_sleeping_workloads{budget=\"team\",namespace=\"flow\"} 0.0");
     assertThat(metrics).contains("wattkeeper_reconcile_errors_total");
 

@@ -134,7 +134,7 @@ class MetricsEndpointTest {
   }
 
   @Test
-  void servesTheAgentsFiguresInTheTextFormat() {
+  void servesTheAgentsFiguresInTheTextFormat() throws IOException {
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -175,6 +175,22 @@ class MetricsEndpointTest {
     assertThat(buckets.get(buckets.size() - 1).value()).isEqualTo(count);
     assertThat(duration.named("wattkeeper_agent_sample_duration_seconds_sum").get(0).value())
         .isGreaterThan(0);
+
+    // Every agent series the chart's alerts and dashboard query is in this scrape.
+    java.util.Set<String> queried = new java.util.TreeSet<>();
+    for (Path chartFile :
+        List.of(
+            Path.of("../helm/wattkeeper/dashboards/wattkeeper.json"),
+            Path.of("../helm/wattkeeper/templates/monitoring.yaml"))) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("wattkeeper_(node|pod|agent)_[a-z0-9_]+")
+              .matcher(java.nio.file.Files.readString(chartFile));
+      while (m.find()) {
+        queried.add(m.group());
+      }
+    }
+    assertThat(queried).contains("wattkeeper_pod_cpu_watts", "wattkeeper_node_cpu_watts");
+    assertThat(f.keySet()).as("series the chart queries").containsAll(queried);
 
     assertThat(f.get("process_resident_memory_bytes").samples().get(0).value()).isPositive();
     assertThat(f.get("process_cpu_seconds_total").type()).isEqualTo("counter");

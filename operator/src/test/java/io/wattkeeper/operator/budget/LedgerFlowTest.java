@@ -22,10 +22,16 @@ import io.wattkeeper.operator.testing.FakeAuth;
 import io.wattkeeper.operator.testing.Fixtures;
 import io.wattkeeper.operator.time.MutableClock;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Reports arriving over time produce pod annotations, budget status, Events, metrics, CSV. */
@@ -41,7 +47,7 @@ class LedgerFlowTest {
   @Inject MutableClock clock;
 
   @Test
-  void reportsOverTimeBecomeAnnotationsStatusEventsMetricsAndCsv() {
+  void reportsOverTimeBecomeAnnotationsStatusEventsMetricsAndCsv() throws java.io.IOException {
     FakeAuth.install(server);
     Fixtures f = new Fixtures(client);
     clock.set(T0); // the clock is shared: set it before any object exists
@@ -192,6 +198,23 @@ class LedgerFlowTest {
     assertThat(metrics)
         .contains("wattkeeper_budget_sleeping_workloads{budget=\"team\",namespace=\"flow\"} 0.0");
     assertThat(metrics).contains("wattkeeper_reconcile_errors_total");
+    // Every operator series the chart's alerts and dashboard query is in a live scrape.
+    Set<String> queried = new TreeSet<>();
+    for (Path chartFile :
+        List.of(
+            Path.of("../helm/wattkeeper/dashboards/wattkeeper.json"),
+            Path.of("../helm/wattkeeper/templates/monitoring.yaml"))) {
+      Matcher m =
+          Pattern.compile("wattkeeper_(budget|ledger|reconcile)_[a-z0-9_]+")
+              .matcher(Files.readString(chartFile));
+      while (m.find()) {
+        queried.add(m.group());
+      }
+    }
+    assertThat(queried).contains("wattkeeper_budget_energy_wh", "wattkeeper_ledger_lag_seconds");
+    for (String name : queried) {
+      assertThat(metrics).as("a series the chart queries").containsPattern("(?m)^" + name + "[{ ]");
+    }
 
     String csv =
         given()

@@ -2,7 +2,6 @@ package io.wattkeeper.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,15 +45,7 @@ class OperatorTakeoverTest {
   void theStandbyServesAndTakesOverWithoutDoubleScaleOrLostEnergy(@TempDir Path dir)
       throws Exception {
     Path home = Path.of("").toAbsolutePath().getParent();
-    for (String app :
-        List.of(
-            "node-agent/target/quarkus-app/quarkus-run.jar",
-            "operator/target/quarkus-app/quarkus-run.jar",
-            "activator/target/wattkeeper-activator.jar")) {
-      assumeTrue(
-          Files.isRegularFile(home.resolve(app)),
-          app + " is not packaged (run ./mvnw package or verify)");
-    }
+    SandboxTesting.assumePackaged(home);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     Options options =
         new Options(dir, null, false, 0, home, new Options.DemoTiming("10s", "1000Wh", 2), 2);
@@ -294,13 +285,6 @@ class OperatorTakeoverTest {
   }
 
   private JsonNode get(String api, String path) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException(path + ": " + r.statusCode() + " " + r.body());
-    }
-    return JSON.readTree(r.body());
+    return SandboxTesting.get(http, api, path);
   }
 }

@@ -7,7 +7,6 @@ import io.wattkeeper.sandbox.node.Processes;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -29,17 +28,7 @@ class RunForTest {
     assumeTrue(
         System.getProperty("os.name").toLowerCase(Locale.ROOT).contains("linux"),
         "the sandbox runs on Linux only");
-    for (String app :
-        List.of(
-            "node-agent/target/quarkus-app/quarkus-run.jar",
-            "operator/target/quarkus-app/quarkus-run.jar",
-            "activator/target/wattkeeper-activator.jar")) {
-      assumeTrue(
-          Files.isRegularFile(HOME.resolve(app)),
-          app
-              + " is not packaged (run ./mvnw package or verify: the reactor packages it before"
-              + " this module's tests)");
-    }
+    SandboxTesting.assumePackaged(HOME);
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8);
 

@@ -2,7 +2,6 @@ package io.wattkeeper.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,17 +39,7 @@ class WakeOnRequestTest {
   @Test
   void requestToASleepingServiceWakesItAndGetsTheAnswer(@TempDir Path dir) throws Exception {
     Path home = Path.of("").toAbsolutePath().getParent();
-    for (String app :
-        List.of(
-            "node-agent/target/quarkus-app/quarkus-run.jar",
-            "operator/target/quarkus-app/quarkus-run.jar",
-            "activator/target/wattkeeper-activator.jar")) {
-      assumeTrue(
-          Files.isRegularFile(home.resolve(app)),
-          app
-              + " is not packaged (run ./mvnw package or verify: the reactor packages it before"
-              + " this module's tests)");
-    }
+    SandboxTesting.assumePackaged(home);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     Options options =
         new Options(dir, null, true, 0, home, new Options.DemoTiming("10s", "0.05Wh", 2), 1);
@@ -167,13 +156,6 @@ class WakeOnRequestTest {
   }
 
   private JsonNode get(String api, String path) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IllegalStateException(path + ": " + r.statusCode() + " " + r.body());
-    }
-    return JSON.readTree(r.body());
+    return SandboxTesting.get(http, api, path);
   }
 }

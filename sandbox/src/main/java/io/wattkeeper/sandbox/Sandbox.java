@@ -371,7 +371,9 @@ public final class Sandbox implements AutoCloseable {
     }
   }
 
-  static final Duration RESTART_BACKOFF = Duration.ofSeconds(3);
+  // The kubelet's first crash back-off; shorter, a killed leader restarted under its own name could
+  // take its Lease back before the standby sees it expire.
+  static final Duration RESTART_BACKOFF = Duration.ofSeconds(10);
 
   private void startOperator(Path dir, Replica replica) throws IOException {
     Path jar = app("operator");

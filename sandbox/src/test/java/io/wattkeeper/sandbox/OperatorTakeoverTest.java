@@ -90,6 +90,11 @@ class OperatorTakeoverTest {
                           .equals(
                               d.at("/metadata/annotations/wattkeeper.io~1replicas-before-sleep")
                                   .asText()));
+      // The Event follows the scale.
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> sleepingEvents(api) > 0);
       assertThat(sleepingEvents(api)).isEqualTo(1);
 
       // Every replica answers the export: the standby from its mirror, with the leader's figures

@@ -37,7 +37,7 @@ DEFINITIONS = {
                         description="Kubernetes ResourceRequirements"),
     "stringMap": STRMAP,
     "toleration": closed({"key": {"type": "string"},
-                          "operator": {"type": "string", "enum": ["Exists", "Equal"]},
+                          "operator": {"type": "string", "enum": ["", "Exists", "Equal"]},
                           "value": {"type": "string"},
                           "effect": {"type": "string",
                                      "enum": ["", "NoSchedule", "PreferNoSchedule", "NoExecute"]},

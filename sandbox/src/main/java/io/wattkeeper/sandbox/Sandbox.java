@@ -29,7 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -65,7 +64,7 @@ public final class Sandbox implements AutoCloseable {
   private volatile boolean closed;
   private String cgroupMode;
   // The operator replicas (several: leader election, as the chart's two); the first one's ports.
-  private final List<Replica> replicas = new ArrayList<>();
+  private final List<Replica> replicas = new java.util.concurrent.CopyOnWriteArrayList<>();
   private int operatorPort;
   private int webhookPort;
   private String webhookKeystorePassword;
@@ -362,10 +361,15 @@ public final class Sandbox implements AutoCloseable {
         log(r.name + " exited with code " + c.exitCode() + "; restarting it in " + RESTART_BACKOFF);
       } else if (now - r.diedAt >= RESTART_BACKOFF.toNanos()) {
         r.diedAt = 0;
-        try {
-          startOperator(options.dir(), r);
-        } catch (IOException e) {
-          log(r.name + " could not be restarted: " + e.getMessage());
+        synchronized (this) {
+          if (closed) {
+            return; // close() stops the children it sees: start none after it
+          }
+          try {
+            startOperator(options.dir(), r);
+          } catch (IOException e) {
+            log(r.name + " could not be restarted: " + e.getMessage());
+          }
         }
       }
     }
@@ -572,12 +576,9 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * The operator's DenyNewPods webhook, as the chart registers it, at the operator's local port.
-   */
-  /**
-   * The webhook configuration. A cluster's Service spreads the API server's calls over every
-   * replica; the sandbox has no Service, so each replica gets a webhook of its own (each denies
-   * alone; one that is down is ignored, failurePolicy Ignore).
+   * The operator's DenyNewPods webhook configuration. A cluster's Service spreads the API server's
+   * calls over every replica; the sandbox has no Service, so each replica gets a webhook of its own
+   * (each denies alone; one that is down is ignored, failurePolicy Ignore).
    */
   private void registerWebhook() {
     StringBuilder hooks = new StringBuilder();

@@ -67,9 +67,10 @@ public class EnergyBudgetLedgerReconciler implements Reconciler<EnergyBudget> {
   @Inject PodCache pods;
   @Inject SharedCaches sharedCaches;
 
-  private InformerEventSource<NodeEnergyReport, EnergyBudget> reports;
-  private InformerEventSource<Node, EnergyBudget> nodes;
-  private IndexerResourceCache<EnergyBudget> budgets;
+  // Volatile: the standby's timer reads them (viewWhenSynced).
+  private volatile InformerEventSource<NodeEnergyReport, EnergyBudget> reports;
+  private volatile InformerEventSource<Node, EnergyBudget> nodes;
+  private volatile IndexerResourceCache<EnergyBudget> budgets;
 
   @Override
   public List<EventSource<?, EnergyBudget>> prepareEventSources(

@@ -111,8 +111,9 @@ public class LedgerService {
 
   /**
    * A standby's read-only copy of the ledger, fed from the same caches so that every replica can
-   * answer the CSV export: no Events, no metrics, nothing for the annotation writer. Does nothing
-   * once this replica has led.
+   * answer the CSV export: no Events, no metrics, nothing for the annotation writer (carbon
+   * intensity is looked up as on the leader, live provider included). Does nothing once this
+   * replica has led.
    */
   public synchronized void follow(ClusterView view) {
     if (ledger != null && !mirror) {
@@ -120,6 +121,15 @@ public class LedgerService {
     }
     mirror = true;
     ingest(view, true);
+    // The leader's evaluate() keeps every valid budget's account (restored from status, rolled
+    // into the current period) even when no report charges it; the mirror must answer the same.
+    Instant now = clock.instant();
+    for (EnergyBudget b : view.budgets()) {
+      Optional<Ledger.BudgetRef> ref = view.ref(b);
+      if (view.validation(b).valid() && ref.isPresent()) {
+        ledger.account(ref.get(), now);
+      }
+    }
   }
 
   /** Whether a ledger (leader's or standby's) has seen the caches at least once. */

@@ -36,22 +36,22 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * pods counted). Prints figures; asserts nothing about time.
  */
 @EnabledIfSystemProperty(named = "bench", matches = "cache|all")
-class CacheFedScaleBenchmark {
+public class CacheFedScaleBenchmark {
 
   static final int NODES = Integer.getInteger("bench.nodes", 5_000);
-  static final int PODS_PER_NODE = Integer.getInteger("bench.podsPerNode", 30);
+  public static final int PODS_PER_NODE = Integer.getInteger("bench.podsPerNode", 30);
   static final int NAMESPACES = Integer.getInteger("bench.namespaces", 500);
   // Report informers holding a copy of every report: the ledger reconciler's (the actions
   // reconciler's own keeps keys only, KeysOnlyStore; it held a second copy before).
   static final int REPORT_COPIES = Integer.getInteger("bench.reportCopies", 1);
   static final int ROUNDS = Integer.getInteger("bench.rounds", 8);
-  static final io.fabric8.kubernetes.api.model.Node NODE_OBJECT =
+  public static final io.fabric8.kubernetes.api.model.Node NODE_OBJECT =
       new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().endMetadata().build();
 
   static final ReportChecks.Limits LIMITS =
       new ReportChecks.Limits(java.time.Duration.ofMinutes(2), 25_000, 30);
 
-  static final Instant T0 = Instant.parse("2026-09-15T10:00:00Z");
+  public static final Instant T0 = Instant.parse("2026-09-15T10:00:00Z");
 
   static String uid(int node, int pod) {
     return String.format("%08x-0000-4000-8000-%012x", node, pod);
@@ -62,7 +62,7 @@ class CacheFedScaleBenchmark {
   }
 
   /** A pod as the API server sends it (one container, env, resources, owner, conditions). */
-  static Pod pod(int node, int i) {
+  public static Pod pod(int node, int i) {
     String app = "app-" + (i % 7);
     return new PodBuilder()
         .withNewMetadata()
@@ -118,7 +118,7 @@ class CacheFedScaleBenchmark {
         .build();
   }
 
-  static NodeEnergyReport report(int node, int seq) {
+  public static NodeEnergyReport report(int node, int seq) {
     List<NodeEnergyReportStatus.PodEnergy> pods = new ArrayList<>(PODS_PER_NODE);
     for (int i = 0; i < PODS_PER_NODE; i++) {
       double j = 30.0 * (50 + i) * seq;
@@ -160,7 +160,7 @@ class CacheFedScaleBenchmark {
     return r;
   }
 
-  static List<EnergyBudget> budgets() {
+  public static List<EnergyBudget> budgets() {
     List<EnergyBudget> out = new ArrayList<>();
     for (int n = 0; n < NAMESPACES; n++) {
       EnergyBudget b = new EnergyBudget();

@@ -201,23 +201,5 @@ public record EnergyBudgetSpec(
                   + " annotations) is idle when it finishes fewer requests per second than this,"
                   + " whatever its CPU, GPU and network; pods without request counts use the"
                   + " other signals.")
-          Double requestsPerSecondBelow) {
-
-    public Idle(
-        LabelSelector workloadSelector,
-        String after,
-        Double gpuUtilizationBelowPercent,
-        Double cpuCoresBelow,
-        Double networkReceiveBytesPerSecondBelow,
-        String cooldownAfterWake) {
-      this(
-          workloadSelector,
-          after,
-          gpuUtilizationBelowPercent,
-          cpuCoresBelow,
-          networkReceiveBytesPerSecondBelow,
-          cooldownAfterWake,
-          null);
-    }
-  }
+          Double requestsPerSecondBelow) {}
 }

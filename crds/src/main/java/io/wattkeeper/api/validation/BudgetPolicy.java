@@ -92,24 +92,5 @@ public record BudgetPolicy(
       double cpuCoresBelow,
       double networkReceiveBytesPerSecondBelow,
       Duration cooldownAfterWake,
-      Double requestsPerSecondBelow) {
-
-    /** Without the request-rate signal. */
-    public IdlePolicy(
-        LabelSelector workloadSelector,
-        Duration after,
-        double gpuUtilizationBelowPercent,
-        double cpuCoresBelow,
-        double networkReceiveBytesPerSecondBelow,
-        Duration cooldownAfterWake) {
-      this(
-          workloadSelector,
-          after,
-          gpuUtilizationBelowPercent,
-          cpuCoresBelow,
-          networkReceiveBytesPerSecondBelow,
-          cooldownAfterWake,
-          null);
-    }
-  }
+      Double requestsPerSecondBelow) {}
 }

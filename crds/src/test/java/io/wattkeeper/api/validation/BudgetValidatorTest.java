@@ -59,7 +59,7 @@ class BudgetValidatorTest {
                     new ScaleToZero(INFERENCE, false),
                     new GpuPowerCap(60),
                     true),
-                new Idle(INFERENCE, "30m", 5.0, 0.05, 1024.0, "10m")));
+                new Idle(INFERENCE, "30m", 5.0, 0.05, 1024.0, "10m", null)));
     assertThat(r.errors()).isEmpty();
     BudgetPolicy p = r.policy();
     assertThat(p.period().unit()).isEqualTo(CalendarUnit.Month);
@@ -91,7 +91,13 @@ class BudgetValidatorTest {
   void idleDefaultsApply() {
     var r =
         BudgetValidator.validate(
-            spec(MONTH, null, null, null, null, new Idle(INFERENCE, null, null, null, null, null)));
+            spec(
+                MONTH,
+                null,
+                null,
+                null,
+                null,
+                new Idle(INFERENCE, null, null, null, null, null, null)));
     assertThat(r.policy().idle().after()).isEqualTo(Duration.ofMinutes(30));
     assertThat(r.policy().idle().cooldownAfterWake()).isEqualTo(Duration.ofMinutes(10));
     assertThat(r.policy().idle().gpuUtilizationBelowPercent()).isEqualTo(5);
@@ -250,13 +256,25 @@ class BudgetValidatorTest {
             "spec.enforcement.gpuPowerCap.percent: 5 is out of range; use 10 to 100"),
         Arguments.of(
             spec(
-                MONTH, null, null, null, null, new Idle(INFERENCE, "soon", null, null, null, null)),
+                MONTH,
+                null,
+                null,
+                null,
+                null,
+                new Idle(INFERENCE, "soon", null, null, null, null, null)),
             "spec.idle.after: \"soon\" is not a duration"),
         Arguments.of(
-            spec(MONTH, null, null, null, null, new Idle(INFERENCE, null, 150.0, null, null, null)),
+            spec(
+                MONTH,
+                null,
+                null,
+                null,
+                null,
+                new Idle(INFERENCE, null, 150.0, null, null, null, null)),
             "spec.idle.gpuUtilizationBelowPercent: 150.0 is out of range"),
         Arguments.of(
-            spec(MONTH, null, null, null, null, new Idle(badOp, null, null, null, null, null)),
+            spec(
+                MONTH, null, null, null, null, new Idle(badOp, null, null, null, null, null, null)),
             "spec.idle.workloadSelector.matchExpressions[0].operator: \"Equals\" is not an operator"),
         Arguments.of(
             spec(
@@ -265,7 +283,7 @@ class BudgetValidatorTest {
                 null,
                 null,
                 null,
-                new Idle(inWithoutValues, null, null, null, null, null)),
+                new Idle(inWithoutValues, null, null, null, null, null, null)),
             "spec.idle.workloadSelector.matchExpressions[0].values: must not be empty for operator In"),
         Arguments.of(
             new EnergyBudgetSpec(badKey, MONTH, null, null, null, null, null),

@@ -139,7 +139,7 @@ public final class EnforcementDecision {
                   null,
                   null,
                   null,
-                  new EnergyBudgetSpec.Idle(null, null, null, null, null, null)))
+                  new EnergyBudgetSpec.Idle(null, null, null, null, null, null, null)))
           .policy()
           .idle();
 

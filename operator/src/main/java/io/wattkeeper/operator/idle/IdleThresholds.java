@@ -12,22 +12,6 @@ public record IdleThresholds(
     Duration cooldownAfterWake,
     Double requestsPerSecondBelow) {
 
-  /** Without the request-rate signal. */
-  public IdleThresholds(
-      Duration after,
-      double gpuUtilizationBelowPercent,
-      double cpuCoresBelow,
-      double networkReceiveBytesPerSecondBelow,
-      Duration cooldownAfterWake) {
-    this(
-        after,
-        gpuUtilizationBelowPercent,
-        cpuCoresBelow,
-        networkReceiveBytesPerSecondBelow,
-        cooldownAfterWake,
-        null);
-  }
-
   public static IdleThresholds of(IdlePolicy p) {
     return new IdleThresholds(
         p.after(),

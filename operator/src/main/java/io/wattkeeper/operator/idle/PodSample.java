@@ -29,26 +29,6 @@ public record PodSample(
     Double requests,
     Double requestsPerSecond) {
 
-  public PodSample(
-      Instant at,
-      Duration interval,
-      Double cpuCores,
-      Double gpuUtilizationPercent,
-      Double networkReceiveBytesPerSecond,
-      Double watts,
-      Duration omit) {
-    this(
-        at,
-        interval,
-        cpuCores,
-        gpuUtilizationPercent,
-        networkReceiveBytesPerSecond,
-        watts,
-        omit,
-        null,
-        null);
-  }
-
   /** The same sample with its request rate. */
   PodSample withRequestsPerSecond(Double rate) {
     return new PodSample(
@@ -70,7 +50,16 @@ public record PodSample(
       Double gpuUtilizationPercent,
       Double networkReceiveBytesPerSecond,
       Double watts) {
-    this(at, interval, cpuCores, gpuUtilizationPercent, networkReceiveBytesPerSecond, watts, null);
+    this(
+        at,
+        interval,
+        cpuCores,
+        gpuUtilizationPercent,
+        networkReceiveBytesPerSecond,
+        watts,
+        null,
+        null,
+        null);
   }
 
   /**

@@ -93,7 +93,8 @@ class ConcurrentStatusTest {
                 5.0,
                 0.05,
                 1024.0,
-                "10m")));
+                "10m",
+                null)));
     s.node(NODE);
     s.report(NODE, Scenario.Sample.energyWh(quiet, 0), null);
     s.awaitStatus("b", st -> st.getMatchedPods() != null && st.getMatchedPods() == 2);

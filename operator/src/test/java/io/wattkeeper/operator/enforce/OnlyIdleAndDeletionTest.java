@@ -63,6 +63,7 @@ class OnlyIdleAndDeletionTest {
                 null,
                 null,
                 null,
+                null,
                 null)));
     List<Scenario.Sample> samples =
         List.of(

@@ -50,6 +50,7 @@ class TwoBudgetsTest {
                 null,
                 null,
                 null,
+                null,
                 null)));
     s.budget("team", EnforcementScenarioTest.spec("Enforce", true, "10kWh"));
     for (int i = 0; i < 14; i++) {

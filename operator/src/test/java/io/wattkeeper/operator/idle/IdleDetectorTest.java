@@ -17,7 +17,7 @@ class IdleDetectorTest {
   static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
   static final Duration I = Duration.ofSeconds(30);
   static final IdleThresholds T =
-      new IdleThresholds(Duration.ofMinutes(5), 5, 0.05, 1024, Duration.ofMinutes(10));
+      new IdleThresholds(Duration.ofMinutes(5), 5, 0.05, 1024, Duration.ofMinutes(10), null);
 
   final MutableClock clock = new MutableClock(T0);
   final IdleDetector detector = new IdleDetector(clock, 2.5);
@@ -184,10 +184,10 @@ class IdleDetectorTest {
   @Test
   void aPodLeftOutUnderAByteBudgetStaysKnownForTheOmissionTheAgentStates() {
     Duration omit = Duration.ofMinutes(10);
-    add("a", new PodSample(T0, I, 0.5, 0.0, 10.0, 50.0, omit)); // active
+    add("a", new PodSample(T0, I, 0.5, 0.0, 10.0, 50.0, omit, null, null)); // active
     // Left out for four minutes, then an entry whose window covers those minutes, quiet.
     Instant next = T0.plusSeconds(240);
-    add("a", new PodSample(next, Duration.ofSeconds(240), 0.01, 0.0, 10.0, 50.0, omit));
+    add("a", new PodSample(next, Duration.ofSeconds(240), 0.01, 0.0, 10.0, 50.0, omit, null, null));
     WorkloadView v = view(new WorkloadView.Pod("a", "a", true));
     clock.set(T0.plusSeconds(299));
     assertThat(eval(v).state()).isEqualTo(State.ACTIVE); // quiet since T0, not yet 5 min

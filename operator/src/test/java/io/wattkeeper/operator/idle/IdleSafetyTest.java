@@ -256,7 +256,7 @@ class IdleSafetyTest {
             null,
             null,
             new io.wattkeeper.api.v1alpha1.EnergyBudgetSpec.Idle(
-                good.idle().workloadSelector(), "5 minutes", null, null, null, null)));
+                good.idle().workloadSelector(), "5 minutes", null, null, null, null, null)));
     s.deployment("llm", 2, INFERENCE);
     quietFor(s, "node-idle-invalid", s.pods("llm", 2, true));
     await()

@@ -49,7 +49,8 @@ class IdleScaleToZeroTest {
             5.0,
             0.05,
             1024.0,
-            "10m"));
+            "10m",
+            null));
   }
 
   @Test
